@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace QueueFlow.Contracts;
+
+/// <summary>
+/// Sent to the queue a task names: the worker runs the task and answers with
+/// <see cref="CompleteTask"/> or <see cref="FailTask"/> carrying the same attempt id.
+/// </summary>
+public sealed record RunTask
+{
+    public required Guid JobId { get; init; }
+    public required string TaskId { get; init; }
+    public required Guid AttemptId { get; init; }
+
+    /// <summary>1 for the first attempt, 2 for the first retry, and so on.</summary>
+    public required int Attempt { get; init; }
+    public required string Workflow { get; init; }
+    public required string Queue { get; init; }
+
+    /// <summary>The task's input with every reference to variables and earlier outputs resolved.</summary>
+    public required JsonElement Input { get; init; }
+
+    /// <summary>When the attempt times out, if the task has a timeout.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+    public required DateTimeOffset DispatchedAt { get; init; }
+}

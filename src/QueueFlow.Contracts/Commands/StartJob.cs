@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace QueueFlow.Contracts;
+
+/// <summary>
+/// Starts one run of a registered workflow. The caller chooses <see cref="JobId"/>, so a retried
+/// StartJob with the same id starts nothing new and is answered like the first.
+/// </summary>
+public sealed record StartJob
+{
+    public required Guid JobId { get; init; }
+    public required string Workflow { get; init; }
+
+    /// <summary>The definition's version; the newest registered one when absent.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>The job's initial variables: a JSON object.</summary>
+    public JsonElement? Variables { get; init; }
+    public Guid? CommandId { get; init; }
+}

@@ -1,0 +1,41 @@
+using MassTransit;
+using QueueFlow.Contracts;
+
+namespace QueueFlow.Core.Jobs;
+
+/// <summary>
+/// One run of a workflow definition: the job saga's instance. Every change to a job is applied here,
+/// one message at a time, by <see cref="JobSagaStateMachine"/>; the repository persists it together with
+/// <see cref="PendingHistory"/> and <see cref="PendingMessages"/> in one transaction.
+/// </summary>
+public sealed class Job : SagaStateMachineInstance
+{
+    /// <summary>The job id.</summary>
+    public Guid CorrelationId { get; set; }
+
+    /// <summary>The state machine's own state name; mirrors <see cref="Status"/>.</summary>
+    public string CurrentState { get; set; } = string.Empty;
+
+    public string Workflow { get; set; } = string.Empty;
+    public int WorkflowVersion { get; set; }
+    public JobStatus Status { get; set; }
+
+    /// <summary>The job's variables: a JSON object.</summary>
+    public string Variables { get; set; } = "{}";
+    public List<JobError> Errors { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Number of history entries written so far; the next entry gets this + 1.</summary>
+    public int HistoryCount { get; set; }
+    public List<JobTask> Tasks { get; set; } = [];
+
+    /// <summary>History entries made by the message being applied; written with the job, then cleared.</summary>
+    public List<JobHistoryEntry> PendingHistory { get; } = [];
+
+    /// <summary>Messages to send once the job's new state is committed (the transactional outbox).</summary>
+    public List<OutgoingMessage> PendingMessages { get; } = [];
+
+    public JobTask? FindTask(string taskId) => Tasks.Find(t => t.TaskId == taskId);
+}

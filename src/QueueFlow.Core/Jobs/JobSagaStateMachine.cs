@@ -1,0 +1,143 @@
+using MassTransit;
+using QueueFlow.Contracts;
+using QueueFlow.Core.Workflows;
+
+namespace QueueFlow.Core.Jobs;
+
+/// <summary>
+/// The job saga: one instance per job, correlated by job id. Every command is applied by
+/// <see cref="JobRules"/> and answered with a <see cref="CommandOutcome"/>; the state machine's state
+/// mirrors <see cref="Job.Status"/> so MassTransit routes by it.
+/// </summary>
+public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
+{
+    readonly IWorkflowCatalog _catalog;
+    readonly JobRules _rules;
+    readonly TimeProvider _time;
+
+    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TimeProvider time)
+    {
+        _catalog = catalog;
+        _rules = rules;
+        _time = time;
+
+        InstanceState(x => x.CurrentState);
+
+        Event(() => StartJob, e => e.CorrelateById(c => c.Message.JobId));
+        Event(() => CompleteTask, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.CompleteTask), c.Message.CommandId)));
+        });
+        Event(() => FailTask, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.FailTask), c.Message.CommandId)));
+        });
+
+        Initially(
+            When(StartJob)
+                .ThenAsync(StartAsync)
+                .IfElse(c => c.Saga.Workflow.Length > 0,
+                    started => started.ThenAsync(SyncStateAsync),
+                    refused => refused.Finalize()));
+
+        DuringAny(
+            When(StartJob)
+                .Then(c => Answer(c, JobRules.StartAgain(c.Saga, c.Message))),
+            When(CompleteTask)
+                .ThenAsync(async c => Answer(c, _rules.Complete(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(FailTask)
+                .ThenAsync(async c => Answer(c, _rules.Fail(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync));
+
+        SetCompletedWhenFinalized();
+    }
+
+    public State Running { get; private set; } = null!;
+    public State Paused { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+    public State Cancelled { get; private set; } = null!;
+
+    public Event<StartJob> StartJob { get; private set; } = null!;
+    public Event<CompleteTask> CompleteTask { get; private set; } = null!;
+    public Event<FailTask> FailTask { get; private set; } = null!;
+
+    async Task StartAsync(BehaviorContext<Job, StartJob> context)
+    {
+        var command = context.Message;
+        var definition = await _catalog.FindAsync(command.Workflow, command.Version, context.CancellationToken).ConfigureAwait(false);
+        var outcome = definition is null
+            ? new CommandOutcome
+            {
+                JobId = command.JobId,
+                Command = nameof(Contracts.StartJob),
+                CommandId = command.CommandId,
+                Status = CommandStatus.Rejected,
+                Reason = command.Version is { } version
+                    ? $"workflow '{command.Workflow}' has no version {version}"
+                    : $"workflow '{command.Workflow}' is not registered",
+            }
+            : _rules.Start(context.Saga, definition, command, _time.GetUtcNow());
+
+        if (outcome.Status == CommandStatus.Accepted)
+        {
+            Answer(context, outcome);
+            return;
+        }
+
+        // A refused start leaves no job behind, so there is no transaction to hold the answer: send it now.
+        context.Saga.Workflow = string.Empty;
+        await AnswerNowAsync(context, outcome).ConfigureAwait(false);
+    }
+
+    async Task<WorkflowDefinition> DefinitionOf(BehaviorContext<Job> context) =>
+        await _catalog.FindAsync(context.Saga.Workflow, context.Saga.WorkflowVersion, context.CancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"job {context.Saga.CorrelationId} runs workflow '{context.Saga.Workflow}' v{context.Saga.WorkflowVersion}, which is not in the catalog");
+
+    Task SyncStateAsync(BehaviorContext<Job> context)
+    {
+        var state = context.Saga.Status switch
+        {
+            JobStatus.Running => Running,
+            JobStatus.Paused => Paused,
+            JobStatus.Completed => Completed,
+            JobStatus.Failed => Failed,
+            _ => Cancelled,
+        };
+        return context.Saga.CurrentState == state.Name ? Task.CompletedTask : context.TransitionToState(state);
+    }
+
+    /// <summary>
+    /// Queues the outcome in the job's outbox: as the reply when the sender asked for one, else published
+    /// when it is anything but Accepted, so a producer without a reply queue can still watch its rejections.
+    /// </summary>
+    static void Answer<T>(BehaviorContext<Job, T> context, CommandOutcome outcome)
+        where T : class
+    {
+        if (context.ResponseAddress is { } responseAddress)
+            context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, responseAddress, context.RequestId, NewId.NextGuid()));
+        else if (outcome.Status != CommandStatus.Accepted)
+            context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, null, null, NewId.NextGuid()));
+    }
+
+    static Task AnswerNowAsync(ConsumeContext context, CommandOutcome outcome)
+    {
+        if (context.ResponseAddress is not null)
+            return context.RespondAsync(outcome);
+        return context.Publish(outcome, context.CancellationToken);
+    }
+
+    static Task AnswerUnknownJob(ConsumeContext context, Guid jobId, string? taskId, string command, Guid? commandId) =>
+        AnswerNowAsync(context, new CommandOutcome
+        {
+            JobId = jobId,
+            TaskId = taskId,
+            Command = command,
+            CommandId = commandId,
+            Status = CommandStatus.Rejected,
+            Reason = $"unknown job {jobId}",
+        });
+}

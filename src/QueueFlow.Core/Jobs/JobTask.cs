@@ -1,0 +1,40 @@
+using QueueFlow.Contracts;
+
+namespace QueueFlow.Core.Jobs;
+
+/// <summary>One task of a job, as dashboards query it: a row per task, filterable by status and queue.</summary>
+public sealed class JobTask
+{
+    public Guid JobId { get; set; }
+    public string TaskId { get; set; } = string.Empty;
+    public TaskKind Kind { get; set; }
+
+    /// <summary>The queue a worker task is dispatched to; null for other kinds.</summary>
+    public string? Queue { get; set; }
+    public TaskRunStatus Status { get; set; }
+
+    /// <summary>The finish state the task completed with (success, error, loop, …).</summary>
+    public string? FinishState { get; set; }
+
+    /// <summary>How many attempts have been dispatched; 0 while the task has not run.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>The current attempt's id: messages carrying any other attempt id are stale.</summary>
+    public Guid? AttemptId { get; set; }
+
+    /// <summary>The input of the current attempt with every reference resolved: JSON, null before it runs.</summary>
+    public string? Input { get; set; }
+
+    /// <summary>The task's output: a JSON object that completions merge into.</summary>
+    public string Output { get; set; } = "{}";
+    public string? Error { get; set; }
+    public DateTimeOffset? ScheduledAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>Every attempt dispatched, oldest first; answers duplicates of messages about earlier attempts.</summary>
+    public List<TaskAttempt> Attempts { get; set; } = [];
+
+    public TaskAttempt? FindAttempt(Guid attemptId) => Attempts.Find(a => a.Id == attemptId);
+}

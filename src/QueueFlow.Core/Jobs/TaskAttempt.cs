@@ -1,0 +1,15 @@
+using QueueFlow.Contracts;
+
+namespace QueueFlow.Core.Jobs;
+
+/// <summary>One dispatch of a task. <see cref="Status"/> is how the attempt ended, once it has.</summary>
+public sealed record TaskAttempt
+{
+    public required Guid Id { get; init; }
+    public required int Number { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public TaskRunStatus Status { get; set; } = TaskRunStatus.Running;
+    public string? FinishState { get; set; }
+    public string? Error { get; set; }
+}

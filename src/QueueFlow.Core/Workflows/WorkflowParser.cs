@@ -1,0 +1,207 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using QueueFlow.Core.Jobs;
+
+namespace QueueFlow.Core.Workflows;
+
+/// <summary>
+/// Reads a workflow definition document and validates it, collecting every error rather than
+/// stopping at the first, so an author can fix a definition in one pass.
+/// </summary>
+/// <remarks>
+/// Transitions come either as a list (<c>[{"from","to","state"}]</c>) or in Itential's map shape
+/// (<c>{"from": {"to": {"type", "state"}}}</c>); both mean the same graph.
+/// </remarks>
+public static class WorkflowParser
+{
+    public const int MaxIdLength = 255;
+    public const int MaxRetries = 10;
+
+    static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "tasks", "transitions"];
+    static readonly HashSet<string> TaskFields = ["id", "kind", "queue", "input", "retries", "timeoutSeconds", "description"];
+
+    public static WorkflowParseResult Parse(string json)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            return WorkflowParseResult.Invalid($"malformed JSON: {ex.Message}");
+        }
+
+        return Parse(root);
+    }
+
+    public static WorkflowParseResult Parse(JsonNode? root)
+    {
+        if (root is not JsonObject document)
+            return WorkflowParseResult.Invalid("a workflow definition must be a JSON object");
+
+        var errors = new List<string>();
+        foreach (var (key, _) in document)
+        {
+            if (!TopLevelFields.Contains(key))
+                errors.Add($"{key}: unknown field");
+        }
+
+        var name = ReadString(document, "name", "name", errors, required: true);
+        int? version = null;
+        if (document["version"] is { } versionNode)
+        {
+            if (versionNode.GetValueKind() == JsonValueKind.Number && versionNode.AsValue().TryGetValue(out int v) && v >= 1)
+                version = v;
+            else
+                errors.Add("version: must be a whole number of at least 1");
+        }
+
+        var tasks = ReadTasks(document["tasks"], errors);
+        var transitions = ReadTransitions(document["transitions"], errors);
+        if (errors.Count > 0 || name is null)
+            return new WorkflowParseResult(null, errors);
+
+        var definition = new WorkflowDefinition(name, version, tasks, transitions);
+        errors.AddRange(WorkflowValidator.Validate(definition));
+        return errors.Count > 0 ? new WorkflowParseResult(null, errors) : new WorkflowParseResult(definition, []);
+    }
+
+    static List<TaskDefinition> ReadTasks(JsonNode? node, List<string> errors)
+    {
+        var tasks = new List<TaskDefinition>();
+        if (node is not JsonArray array)
+        {
+            errors.Add("tasks: required, a list of task objects");
+            return tasks;
+        }
+
+        for (var i = 0; i < array.Count; i++)
+        {
+            var path = $"tasks[{i}]";
+            if (array[i] is not JsonObject task)
+            {
+                errors.Add($"{path}: must be an object");
+                continue;
+            }
+
+            foreach (var (key, _) in task)
+            {
+                if (!TaskFields.Contains(key))
+                    errors.Add($"{path}.{key}: unknown field");
+            }
+
+            var id = ReadString(task, "id", $"{path}.id", errors, required: true);
+            var kind = TaskKind.Worker;
+            var kindText = ReadString(task, "kind", $"{path}.kind", errors, required: false);
+            if (kindText is not null && !Enum.TryParse(kindText, ignoreCase: true, out kind))
+                errors.Add($"{path}.kind: '{kindText}' is not one of worker, manual");
+
+            var queue = ReadString(task, "queue", $"{path}.queue", errors, required: false);
+            var retries = ReadInt(task, "retries", $"{path}.retries", 0, MaxRetries, errors) ?? 0;
+            var timeout = ReadInt(task, "timeoutSeconds", $"{path}.timeoutSeconds", 1, int.MaxValue, errors);
+            if (id is null)
+                continue;
+
+            tasks.Add(new TaskDefinition
+            {
+                Id = id,
+                Kind = kind,
+                Queue = queue,
+                Input = task["input"]?.DeepClone(),
+                Retries = retries,
+                Timeout = timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            });
+        }
+
+        return tasks;
+    }
+
+    static List<TransitionDefinition> ReadTransitions(JsonNode? node, List<string> errors)
+    {
+        var transitions = new List<TransitionDefinition>();
+        switch (node)
+        {
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var path = $"transitions[{i}]";
+                    if (array[i] is not JsonObject edge)
+                    {
+                        errors.Add($"{path}: must be an object with from, to and state");
+                        continue;
+                    }
+
+                    var from = ReadString(edge, "from", $"{path}.from", errors, required: true);
+                    var to = ReadString(edge, "to", $"{path}.to", errors, required: true);
+                    var state = ReadString(edge, "state", $"{path}.state", errors, required: false) ?? TransitionDefinition.Success;
+                    if (from is not null && to is not null)
+                        transitions.Add(new TransitionDefinition(from, to, state));
+                }
+
+                break;
+            case JsonObject map:
+                foreach (var (from, targets) in map)
+                {
+                    if (targets is not JsonObject targetMap)
+                    {
+                        errors.Add($"transitions.{from}: must map target task ids to {{type, state}}");
+                        continue;
+                    }
+
+                    foreach (var (to, edgeNode) in targetMap)
+                    {
+                        var state = edgeNode is JsonObject edge
+                            ? ReadString(edge, "state", $"transitions.{from}.{to}.state", errors, required: false)
+                            : null;
+                        transitions.Add(new TransitionDefinition(from, to, state ?? TransitionDefinition.Success));
+                    }
+                }
+
+                break;
+            default:
+                errors.Add("transitions: required, a list of {from, to, state} or Itential's {from: {to: {state}}} map");
+                break;
+        }
+
+        return transitions;
+    }
+
+    static string? ReadString(JsonObject owner, string field, string path, List<string> errors, bool required)
+    {
+        var node = owner[field];
+        if (node is null)
+        {
+            if (required)
+                errors.Add($"{path}: required");
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            errors.Add($"{path}: must be a string, not {node.GetValueKind().ToString().ToLowerInvariant()}");
+            return null;
+        }
+
+        var value = node.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add($"{path}: must not be empty");
+            return null;
+        }
+
+        return value;
+    }
+
+    static int? ReadInt(JsonObject owner, string field, string path, int min, int max, List<string> errors)
+    {
+        var node = owner[field];
+        if (node is null)
+            return null;
+        if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue(out int value) && value >= min && value <= max)
+            return value;
+
+        errors.Add(max == int.MaxValue ? $"{path}: must be a whole number of at least {min}" : $"{path}: must be a whole number from {min} to {max}");
+        return null;
+    }
+}

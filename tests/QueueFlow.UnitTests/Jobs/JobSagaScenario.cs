@@ -1,0 +1,99 @@
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using QueueFlow.Contracts;
+using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Workflows;
+
+namespace QueueFlow.UnitTests.Jobs;
+
+/// <summary>
+/// The job saga on MassTransit's in-memory harness with an in-memory repository: the rules and the
+/// state machine's wiring, without a broker or a database. Messages the saga decides to send stay
+/// in <see cref="Job.PendingMessages"/>, since relaying them is the real repository's work.
+/// </summary>
+public abstract class JobSagaScenario : IAsyncLifetime
+{
+    ServiceProvider _provider = null!;
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected ITestHarness Harness { get; private set; } = null!;
+    protected ISagaStateMachineTestHarness<JobSagaStateMachine, Job> Saga { get; private set; } = null!;
+    protected Guid JobId { get; } = NewId.NextGuid();
+
+    public async Task InitializeAsync()
+    {
+        _provider = new ServiceCollection()
+            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching))
+            .AddSingleton(new JobRules(new JobRulesOptions { MaxOutputBytes = 1024 }))
+            .AddSingleton<TimeProvider>(Clock)
+            .AddMassTransitTestHarness(x => x.AddSagaStateMachine<JobSagaStateMachine, Job>().InMemoryRepository())
+            .BuildServiceProvider(true);
+        Harness = _provider.GetRequiredService<ITestHarness>();
+        Harness.TestTimeout = TimeSpan.FromSeconds(10);
+        await Harness.Start();
+        Saga = Harness.GetSagaStateMachineHarness<JobSagaStateMachine, Job>();
+    }
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    protected Job Job => Saga.Sagas.Contains(JobId) ?? throw new InvalidOperationException($"job {JobId} does not exist");
+
+    protected JobTask Task(string taskId) => Job.FindTask(taskId)!;
+
+    protected IEnumerable<RunTask> Dispatches => Job.PendingMessages.Select(m => m.Message).OfType<RunTask>();
+
+    protected async Task StartAsync(string workflow, string? variables = null)
+    {
+        var commandId = NewId.NextGuid();
+        await Harness.Bus.Publish(new StartJob
+        {
+            JobId = JobId,
+            Workflow = workflow,
+            Variables = variables is null ? null : JsonDocument.Parse(variables).RootElement,
+            CommandId = commandId,
+        });
+        Assert.True(await Saga.Consumed.Any<StartJob>(m => m.Context.Message.CommandId == commandId), "StartJob was not consumed");
+    }
+
+    protected Task<CommandOutcome> CompleteAsync(string taskId, string? finishState = null, string? output = null, Guid? attemptId = null, CompletionResult? result = null) =>
+        SendAsync(new CompleteTask
+        {
+            JobId = JobId,
+            TaskId = taskId,
+            AttemptId = attemptId ?? Task(taskId).AttemptId!.Value,
+            FinishState = finishState,
+            Output = output is null ? null : JsonDocument.Parse(output).RootElement,
+            Result = result,
+            CommandId = NewId.NextGuid(),
+        });
+
+    protected Task<CommandOutcome> FailAsync(string taskId, string error, bool terminal = false, Guid? attemptId = null) =>
+        SendAsync(new FailTask
+        {
+            JobId = JobId,
+            TaskId = taskId,
+            AttemptId = attemptId ?? Task(taskId).AttemptId!.Value,
+            Error = error,
+            Terminal = terminal,
+            CommandId = NewId.NextGuid(),
+        });
+
+    /// <summary>Sends a command as a request: the saga queues its reply in the outbox, which is read back here.</summary>
+    protected async Task<CommandOutcome> SendAsync<T>(T command)
+        where T : class
+    {
+        var requestId = NewId.NextGuid();
+        await Harness.Bus.Publish(command, c =>
+        {
+            c.RequestId = requestId;
+            c.ResponseAddress = new Uri("queue:test-replies");
+        });
+        Assert.True(await Saga.Consumed.Any<T>(m => m.Context.RequestId == requestId), $"{typeof(T).Name} was not consumed");
+        var reply = Job.PendingMessages.Single(m => m.RequestId == requestId);
+        Assert.Equal(new Uri("queue:test-replies"), reply.Destination);
+        return Assert.IsType<CommandOutcome>(reply.Message);
+    }
+}

@@ -1,0 +1,51 @@
+using QueueFlow.Core.Workflows;
+
+namespace QueueFlow.UnitTests;
+
+/// <summary>Definitions the scenarios share, written as users write them.</summary>
+internal static class TestWorkflows
+{
+    /// <summary>a, then b and c in parallel, joined by d.</summary>
+    public const string Diamond = """
+        {
+          "name": "diamond",
+          "version": 1,
+          "tasks": [
+            { "id": "a", "queue": "work.a", "input": { "order": "${variables.orderId}" }, "retries": 1, "timeoutSeconds": 30 },
+            { "id": "b", "queue": "work.b", "input": { "fromA": "${tasks.a.output.reserved}" } },
+            { "id": "c", "queue": "work.c" },
+            { "id": "d", "queue": "work.d" }
+          ],
+          "transitions": [
+            { "from": "workflow_start", "to": "a" },
+            { "from": "a", "to": "b" },
+            { "from": "a", "to": "c" },
+            { "from": "b", "to": "d" },
+            { "from": "c", "to": "d" },
+            { "from": "d", "to": "workflow_end" }
+          ]
+        }
+        """;
+
+    /// <summary>check branches on its finish state: success to approve, error to escalate; both end.</summary>
+    public const string Branching = """
+        {
+          "name": "branching",
+          "version": 1,
+          "tasks": [
+            { "id": "check", "queue": "work.check" },
+            { "id": "approve", "queue": "work.approve" },
+            { "id": "escalate", "kind": "manual" }
+          ],
+          "transitions": {
+            "workflow_start": { "check": { "type": "standard", "state": "success" } },
+            "check": { "approve": { "type": "standard", "state": "success" }, "escalate": { "type": "standard", "state": "error" } },
+            "approve": { "workflow_end": { "type": "standard", "state": "success" } },
+            "escalate": { "workflow_end": { "type": "standard", "state": "success" } }
+          }
+        }
+        """;
+
+    public static WorkflowDefinition Parse(string json) =>
+        WorkflowParser.Parse(json) is { Definition: { } definition } ? definition : throw new InvalidOperationException("test workflow is invalid");
+}

@@ -1,0 +1,127 @@
+using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Workflows;
+
+namespace QueueFlow.UnitTests.Workflows;
+
+public sealed class When_a_workflow_definition_is_parsed
+{
+    [Fact]
+    public void Should_read_tasks_and_transitions_from_the_list_shape()
+    {
+        var result = WorkflowParser.Parse(TestWorkflows.Diamond);
+
+        Assert.Empty(result.Errors);
+        var definition = Assert.IsType<WorkflowDefinition>(result.Definition);
+        Assert.Equal("diamond", definition.Name);
+        Assert.Equal(["a", "b", "c", "d"], definition.Tasks.Select(t => t.Id));
+        Assert.Equal("work.a", definition.TasksById["a"].Queue);
+        Assert.Equal(1, definition.TasksById["a"].Retries);
+        Assert.Equal(TimeSpan.FromSeconds(30), definition.TasksById["a"].Timeout);
+        Assert.Equal(["b", "c"], definition.Outgoing["a"].Select(t => t.To));
+        Assert.Equal(["b", "c"], definition.Incoming["d"].Select(t => t.From));
+    }
+
+    [Fact]
+    public void Should_read_transitions_from_the_Itential_map_shape()
+    {
+        var definition = TestWorkflows.Parse(TestWorkflows.Branching);
+
+        Assert.Contains(new TransitionDefinition("check", "escalate", "error"), definition.Transitions);
+        Assert.Contains(new TransitionDefinition("check", "approve", "success"), definition.Transitions);
+        Assert.Equal(TaskKind.Manual, definition.TasksById["escalate"].Kind);
+    }
+
+    [Fact]
+    public void Should_report_malformed_JSON()
+    {
+        var result = WorkflowParser.Parse("{ \"name\": ");
+
+        Assert.Null(result.Definition);
+        Assert.StartsWith("malformed JSON", Assert.Single(result.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_list_every_field_error_at_once()
+    {
+        var result = WorkflowParser.Parse("""
+            {
+              "name": 7,
+              "colour": "blue",
+              "tasks": [ { "id": "a", "retries": 11, "timeoutSeconds": "soon", "kind": "robot", "quee": "x" } ],
+              "transitions": [ { "from": "workflow_start" } ]
+            }
+            """);
+
+        Assert.Null(result.Definition);
+        Assert.Equal(
+            [
+                "colour: unknown field",
+                "name: must be a string, not number",
+                "tasks[0].quee: unknown field",
+                "tasks[0].kind: 'robot' is not one of worker, manual",
+                "tasks[0].retries: must be a whole number from 0 to 10",
+                "tasks[0].timeoutSeconds: must be a whole number of at least 1",
+                "transitions[0].to: required",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void Should_refuse_duplicate_ids_and_transitions_to_unknown_tasks()
+    {
+        var result = WorkflowParser.Parse("""
+            {
+              "name": "broken",
+              "tasks": [ { "id": "a", "queue": "q" }, { "id": "a", "queue": "q" }, { "id": "workflow_end", "queue": "q" } ],
+              "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "ghost" } ]
+            }
+            """);
+
+        Assert.Contains("tasks: duplicate task id 'a'", result.Errors);
+        Assert.Contains("tasks: 'workflow_end' is a reserved id", result.Errors);
+        Assert.Contains("transitions: 'a' -> 'ghost' leads to unknown task 'ghost'", result.Errors);
+    }
+
+    [Fact]
+    public void Should_refuse_a_graph_without_a_path_to_workflow_end()
+    {
+        var result = WorkflowParser.Parse("""
+            {
+              "name": "dead-end",
+              "tasks": [ { "id": "a", "queue": "q" }, { "id": "orphan", "queue": "q" } ],
+              "transitions": [ { "from": "workflow_start", "to": "a" } ]
+            }
+            """);
+
+        Assert.Contains("transitions: there is no path from workflow_start to workflow_end", result.Errors);
+        Assert.Contains("tasks: 'a' has no path to workflow_end", result.Errors);
+        Assert.Contains("tasks: 'orphan' cannot be reached from workflow_start", result.Errors);
+    }
+
+    [Fact]
+    public void Should_require_a_queue_for_worker_tasks()
+    {
+        var result = WorkflowParser.Parse("""
+            { "name": "w", "tasks": [ { "id": "a" } ], "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "workflow_end" } ] }
+            """);
+
+        Assert.Equal(["tasks: worker task 'a' needs a queue"], result.Errors);
+    }
+
+    [Fact]
+    public void Should_refuse_loops_until_iterations_are_supported()
+    {
+        var result = WorkflowParser.Parse("""
+            {
+              "name": "loop",
+              "tasks": [ { "id": "a", "queue": "q" }, { "id": "b", "queue": "q" } ],
+              "transitions": [
+                { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "b" },
+                { "from": "b", "to": "a", "state": "loop" }, { "from": "b", "to": "workflow_end" }
+              ]
+            }
+            """);
+
+        Assert.Equal(["transitions: loop a -> b -> a: loops are not supported yet"], result.Errors);
+    }
+}
