@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using QueueFlow.Contracts;
 using QueueFlow.Core.Workflows;
 
@@ -14,12 +15,14 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     readonly IWorkflowCatalog _catalog;
     readonly JobRules _rules;
     readonly TimeProvider _time;
+    readonly ILogger<JobSagaStateMachine> _logger;
 
-    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TimeProvider time)
+    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
     {
         _catalog = catalog;
         _rules = rules;
         _time = time;
+        _logger = logger;
 
         InstanceState(x => x.CurrentState);
 
@@ -99,6 +102,9 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
 
     Task SyncStateAsync(BehaviorContext<Job> context)
     {
+        if (context.Saga.CurrentState != context.Saga.Status.ToString())
+            JobSagaLog.JobStatusChanged(_logger, context.Saga.CorrelationId, context.Saga.Workflow, context.Saga.Status);
+
         var state = context.Saga.Status switch
         {
             JobStatus.Running => Running,
@@ -114,23 +120,25 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     /// Queues the outcome in the job's outbox: as the reply when the sender asked for one, else published
     /// when it is anything but Accepted, so a producer without a reply queue can still watch its rejections.
     /// </summary>
-    static void Answer<T>(BehaviorContext<Job, T> context, CommandOutcome outcome)
+    void Answer<T>(BehaviorContext<Job, T> context, CommandOutcome outcome)
         where T : class
     {
+        JobSagaLog.Outcome(_logger, outcome);
         if (context.ResponseAddress is { } responseAddress)
             context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, responseAddress, context.RequestId, NewId.NextGuid()));
         else if (outcome.Status != CommandStatus.Accepted)
             context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, null, null, NewId.NextGuid()));
     }
 
-    static Task AnswerNowAsync(ConsumeContext context, CommandOutcome outcome)
+    Task AnswerNowAsync(ConsumeContext context, CommandOutcome outcome)
     {
+        JobSagaLog.Outcome(_logger, outcome);
         if (context.ResponseAddress is not null)
             return context.RespondAsync(outcome);
         return context.Publish(outcome, context.CancellationToken);
     }
 
-    static Task AnswerUnknownJob(ConsumeContext context, Guid jobId, string? taskId, string command, Guid? commandId) =>
+    Task AnswerUnknownJob(ConsumeContext context, Guid jobId, string? taskId, string command, Guid? commandId) =>
         AnswerNowAsync(context, new CommandOutcome
         {
             JobId = jobId,
