@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using QueueFlow.Contracts;
+using QueueFlow.Core.Jobs;
+
+namespace QueueFlow.Persistence.EntityConfigurations;
+
+internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    /// <summary>PostgreSQL's xmin, read as the row version: changes on every update of the row.</summary>
+    public const string RowVersion = "RowVersion";
+
+    public void Configure(EntityTypeBuilder<Job> builder)
+    {
+        builder.ToTable("jobs");
+        builder.HasKey(j => j.CorrelationId).HasName("pk_jobs");
+        builder.Property(j => j.CorrelationId).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(j => j.CurrentState).HasColumnName("current_state").HasMaxLength(64);
+        builder.Property(j => j.Workflow).HasColumnName("workflow").HasMaxLength(255);
+        builder.Property(j => j.WorkflowVersion).HasColumnName("workflow_version");
+        builder.Property(j => j.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Variables).HasColumnName("variables").HasColumnType("jsonb");
+        builder.Property(j => j.Errors).HasColumnName("errors").HasColumnType("jsonb")
+            .HasConversion(JsonColumn.ListConverter<JobError>(), JsonColumn.ListComparer<JobError>());
+        builder.Property(j => j.CreatedAt).HasColumnName("created_at");
+        builder.Property(j => j.UpdatedAt).HasColumnName("updated_at");
+        builder.Property(j => j.EndedAt).HasColumnName("ended_at");
+        builder.Property(j => j.HistoryCount).HasColumnName("history_count");
+
+        // Rows are locked FOR UPDATE while a message is applied; the token still guards any writer that skips the lock.
+        builder.Property<uint>(RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
+
+        builder.HasMany(j => j.Tasks).WithOne().HasForeignKey(t => t.JobId)
+            .HasConstraintName("fk_job_tasks_jobs_job_id").OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(j => j.Tasks).AutoInclude(false);
+        builder.Ignore(j => j.PendingHistory);
+        builder.Ignore(j => j.PendingMessages);
+
+        builder.HasIndex(j => new { j.Status, j.UpdatedAt }).HasDatabaseName("ix_jobs_status_updated_at");
+        builder.HasIndex(j => new { j.Workflow, j.CreatedAt }).HasDatabaseName("ix_jobs_workflow_created_at");
+    }
+}

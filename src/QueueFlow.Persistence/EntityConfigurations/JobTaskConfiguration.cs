@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using QueueFlow.Core.Jobs;
+
+namespace QueueFlow.Persistence.EntityConfigurations;
+
+internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
+{
+    public void Configure(EntityTypeBuilder<JobTask> builder)
+    {
+        builder.ToTable("job_tasks");
+        builder.HasKey(t => new { t.JobId, t.TaskId }).HasName("pk_job_tasks");
+        builder.Property(t => t.JobId).HasColumnName("job_id");
+        builder.Property(t => t.TaskId).HasColumnName("task_id").HasMaxLength(255);
+        builder.Property(t => t.Kind).HasColumnName("kind").HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.Queue).HasColumnName("queue").HasMaxLength(255);
+        builder.Property(t => t.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.FinishState).HasColumnName("finish_state").HasMaxLength(64);
+        builder.Property(t => t.Attempt).HasColumnName("attempt");
+        builder.Property(t => t.AttemptId).HasColumnName("attempt_id");
+        builder.Property(t => t.Input).HasColumnName("input").HasColumnType("jsonb");
+        builder.Property(t => t.Output).HasColumnName("output").HasColumnType("jsonb");
+        builder.Property(t => t.Error).HasColumnName("error");
+        builder.Property(t => t.ScheduledAt).HasColumnName("scheduled_at");
+        builder.Property(t => t.StartedAt).HasColumnName("started_at");
+        builder.Property(t => t.EndedAt).HasColumnName("ended_at");
+        builder.Property(t => t.Deadline).HasColumnName("deadline");
+        builder.Property(t => t.Attempts).HasColumnName("attempts").HasColumnType("jsonb")
+            .HasConversion(JsonColumn.ListConverter<TaskAttempt>(), JsonColumn.ListComparer<TaskAttempt>());
+
+        // Dashboards filter by status (and by queue within a status), or list a queue's tasks by status.
+        builder.HasIndex(t => new { t.Status, t.Queue }).HasDatabaseName("ix_job_tasks_status_queue");
+        builder.HasIndex(t => new { t.Queue, t.Status }).HasDatabaseName("ix_job_tasks_queue_status");
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using QueueFlow.Persistence.Outbox;
+
+namespace QueueFlow.Persistence.EntityConfigurations;
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("outbox");
+        builder.HasKey(m => m.MessageId).HasName("pk_outbox");
+        builder.Property(m => m.MessageId).HasColumnName("message_id").ValueGeneratedNever();
+        builder.Property(m => m.Sequence).HasColumnName("sequence").UseIdentityAlwaysColumn();
+        builder.Property(m => m.JobId).HasColumnName("job_id");
+        builder.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(255);
+        builder.Property(m => m.Destination).HasColumnName("destination").HasMaxLength(1024);
+        builder.Property(m => m.RequestId).HasColumnName("request_id");
+        builder.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
+        builder.Property(m => m.CreatedAt).HasColumnName("created_at");
+
+        // The relay reads the oldest rows first.
+        builder.HasIndex(m => m.Sequence).IsUnique().HasDatabaseName("ux_outbox_sequence");
+    }
+}

@@ -1,0 +1,21 @@
+namespace QueueFlow.Persistence.Outbox;
+
+/// <summary>
+/// A message committed with the job change that caused it, waiting for the relay. Rows are deleted
+/// once the broker confirmed them; <see cref="Sequence"/> is the relay order.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public Guid MessageId { get; set; }
+    public long Sequence { get; set; }
+    public Guid? JobId { get; set; }
+
+    /// <summary>The contract's CLR full name; resolved only within QueueFlow.Contracts.</summary>
+    public string MessageType { get; set; } = string.Empty;
+
+    /// <summary>Null publishes the message.</summary>
+    public Uri? Destination { get; set; }
+    public Guid? RequestId { get; set; }
+    public string Body { get; set; } = "{}";
+    public DateTimeOffset CreatedAt { get; set; }
+}

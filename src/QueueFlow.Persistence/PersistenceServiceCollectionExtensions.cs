@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using QueueFlow.Core.Workflows;
+using QueueFlow.Persistence.Outbox;
+using QueueFlow.Persistence.Workflows;
+
+namespace QueueFlow.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// The DbContext (pooled factory, plus a scoped instance for the saga repository), the workflow catalog,
+    /// the outbox relay and its signal. The relay needs MassTransit's <c>IBus</c>; bind
+    /// <see cref="OutboxRelayOptions"/> from configuration in the host if the defaults do not fit.
+    /// </summary>
+    public static IServiceCollection AddQueueFlowPersistence(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        services.AddPooledDbContextFactory<QueueFlowDbContext>(options => QueueFlowDbContextOptions.Configure(options, connectionString));
+        services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContext());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<PostgresWorkflowCatalog>();
+        services.TryAddSingleton<IWorkflowCatalog>(provider => provider.GetRequiredService<PostgresWorkflowCatalog>());
+
+        services.TryAddSingleton<OutboxRelaySignal>();
+        services.AddOptions<OutboxRelayOptions>()
+            .Validate(options => options.IsValid(), "Outbox relay options: PollInterval > 0, 0 < BatchSize <= 10000, MaxBackoff >= PollInterval.")
+            .ValidateOnStart();
+        services.AddHostedService<OutboxRelay>();
+
+        return services;
+    }
+}

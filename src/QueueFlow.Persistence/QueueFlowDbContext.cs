@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using QueueFlow.Core.Jobs;
+using QueueFlow.Persistence.EntityConfigurations;
+using QueueFlow.Persistence.Outbox;
+using QueueFlow.Persistence.Workflows;
+
+namespace QueueFlow.Persistence;
+
+/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox, workflow definitions.</summary>
+/// <remarks>
+/// Add a migration (from the repository root):
+/// <c>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project migrations/QueueFlow.Migrations --startup-project migrations/QueueFlow.Migrations</c>
+/// </remarks>
+public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> options) : DbContext(options)
+{
+    public const string Schema = "queueflow";
+
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<JobTask> JobTasks => Set<JobTask>();
+    public DbSet<JobHistoryEntry> JobHistory => Set<JobHistoryEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.ApplyConfiguration(new JobConfiguration());
+        modelBuilder.ApplyConfiguration(new JobTaskConfiguration());
+        modelBuilder.ApplyConfiguration(new JobHistoryEntryConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new WorkflowDefinitionRecordConfiguration());
+    }
+}
