@@ -1,0 +1,59 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Workflows;
+using QueueFlow.Persistence;
+using QueueFlow.Persistence.Jobs;
+using QueueFlow.Worker.Messaging;
+using QueueFlow.Worker.Workflows;
+
+namespace QueueFlow.Worker.Hosting;
+
+/// <summary>Everything the worker runs, in one place, so Program.cs and the tests build the same host.</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddQueueFlowWorker(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var connectionString = builder.Configuration.GetConnectionString("QueueFlow")
+            ?? throw new InvalidOperationException("ConnectionStrings:QueueFlow is not set (environment: ConnectionStrings__QueueFlow)");
+
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EndpointOptions>().BindConfiguration(EndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobRulesOptions>().BindConfiguration("Jobs");
+        services.AddOptions<WorkflowDirectoryOptions>().BindConfiguration(WorkflowDirectoryOptions.Section);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new JobRules(sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
+        services.AddQueueFlowPersistence(connectionString);
+
+        // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.
+        services.AddHostedService<WorkflowDirectoryLoader>();
+
+        services.AddMassTransit(x =>
+        {
+            x.AddSagaStateMachine<JobSagaStateMachine, Job, JobSagaDefinition>().PostgresRepository();
+            x.AddConsumer<RegisterWorkflowConsumer, WorkflowsEndpointDefinition>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                });
+
+                // Plain camelCase JSON on the wire, with the message type in a header, so a producer or
+                // worker in any language needs only an AMQP client. MassTransit's envelope is still read.
+                var plainJson = new TypedPlainJsonSerializerFactory(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders);
+                cfg.AddSerializer(plainJson);
+                cfg.AddDeserializer(plainJson, isDefault: true);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddHealthChecks().AddNpgSql(connectionString, name: "postgresql", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,27 @@
+using MassTransit;
+
+namespace QueueFlow.Worker.Messaging;
+
+/// <summary>Refuses a plain-JSON message that does not say which contract it is; see <see cref="TypedPlainJsonSerializerFactory"/>.</summary>
+public sealed class TypedPlainJsonDeserializer(IMessageDeserializer inner) : IMessageDeserializer
+{
+    public System.Net.Mime.ContentType ContentType => inner.ContentType;
+
+    public ConsumeContext Deserialize(ReceiveContext receiveContext)
+    {
+        ArgumentNullException.ThrowIfNull(receiveContext);
+        if (!receiveContext.TransportHeaders.TryGetHeader(MessageHeaders.MessageType, out var type) || string.IsNullOrWhiteSpace(type?.ToString()))
+        {
+            throw new MessageTypeMissingException(
+                $"the message has no '{MessageHeaders.MessageType}' header: set it to the contract's URN, e.g. 'urn:message:QueueFlow.Contracts:CompleteTask'");
+        }
+
+        return inner.Deserialize(receiveContext);
+    }
+
+    public SerializerContext Deserialize(MessageBody body, Headers headers, Uri? destinationAddress = null) => inner.Deserialize(body, headers, destinationAddress);
+
+    public MessageBody GetMessageBody(string text) => inner.GetMessageBody(text);
+
+    public void Probe(ProbeContext context) => inner.Probe(context);
+}

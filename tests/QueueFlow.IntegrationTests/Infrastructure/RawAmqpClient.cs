@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace QueueFlow.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A producer and worker that knows nothing of MassTransit: plain JSON bytes and AMQP headers through
+/// RabbitMQ.Client, as a client in any language would speak to QueueFlow.
+/// </summary>
+public sealed class RawAmqpClient : IAsyncDisposable
+{
+    readonly IConnection _connection;
+    readonly IChannel _channel;
+    readonly List<string> _ownQueues = [];
+
+    RawAmqpClient(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<RawAmqpClient> ConnectAsync()
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = TestSettings.RabbitHost,
+            Port = TestSettings.RabbitPort,
+            VirtualHost = TestSettings.RabbitVirtualHost,
+            UserName = TestSettings.RabbitUsername,
+            Password = TestSettings.RabbitPassword,
+        };
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        return new RawAmqpClient(connection, channel);
+    }
+
+    public static string MessageTypeOf(string contract) => $"urn:message:QueueFlow.Contracts:{contract}";
+
+    /// <summary>Publishes JSON text; <paramref name="contract"/> null leaves the type header out.</summary>
+    public async Task PublishAsync(string exchange, string? contract, string json, string? routingKey = null, IDictionary<string, object?>? headers = null)
+    {
+        var allHeaders = new Dictionary<string, object?>(headers ?? new Dictionary<string, object?>());
+        if (contract is not null)
+            allHeaders["MT-MessageType"] = MessageTypeOf(contract);
+
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = Guid.NewGuid().ToString(),
+            Headers = allHeaders,
+        };
+        await _channel.BasicPublishAsync(exchange, routingKey ?? string.Empty, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>A durable queue of this test's own, deleted when the client is disposed.</summary>
+    public async Task<string> DeclareQueueAsync(string name)
+    {
+        await _channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false);
+        _ownQueues.Add(name);
+        return name;
+    }
+
+    /// <summary>Consumes a queue, handing each message's JSON and headers to <paramref name="handle"/>, then acking it.</summary>
+    public async Task ConsumeAsync(string queue, Func<JsonElement, IDictionary<string, object?>, Task> handle)
+    {
+        await DeclareQueueAsync(queue);
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            using var document = JsonDocument.Parse(delivery.Body);
+            await handle(document.RootElement.Clone(), delivery.BasicProperties.Headers ?? new Dictionary<string, object?>());
+            await _channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+        };
+        await _channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+    }
+
+    /// <summary>Collects every message arriving on a queue of this test's own.</summary>
+    public async Task<ConcurrentQueue<JsonElement>> CollectAsync(string queue)
+    {
+        var received = new ConcurrentQueue<JsonElement>();
+        await ConsumeAsync(queue, (message, _) =>
+        {
+            received.Enqueue(message);
+            return Task.CompletedTask;
+        });
+        return received;
+    }
+
+    /// <summary>Takes one message from a queue, if there is one, with its headers as text.</summary>
+    public async Task<(string Body, Dictionary<string, string> Headers)?> GetAsync(string queue)
+    {
+        var result = await _channel.BasicGetAsync(queue, autoAck: true);
+        if (result is null)
+            return null;
+
+        var headers = (result.BasicProperties.Headers ?? new Dictionary<string, object?>())
+            .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? string.Empty);
+        return (Encoding.UTF8.GetString(result.Body.Span), headers);
+    }
+
+    /// <summary>
+    /// Empties a quorum queue QueueFlow owns (such as an error queue), declaring it first with the
+    /// arguments QueueFlow gives it, since MassTransit creates an error queue only on the first fault.
+    /// </summary>
+    public async Task PurgeQuorumQueueAsync(string queue)
+    {
+        await _channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        await _channel.QueuePurgeAsync(queue);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var queue in _ownQueues)
+            await _channel.QueueDeleteAsync(queue);
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+        _channel.Dispose();
+        _connection.Dispose();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using MassTransit;
+using QueueFlow.Contracts;
+using QueueFlow.IntegrationTests.Infrastructure;
+
+namespace QueueFlow.IntegrationTests.Messaging;
+
+/// <summary>
+/// A producer and worker with nothing but an AMQP client: JSON bytes, the type in a header. Bad
+/// messages go to the error queue with the reason in their headers; the ones behind them still flow.
+/// </summary>
+[Collection(SharedWorkerGroup.Name)]
+public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
+{
+    static readonly string ErrorQueue = $"{TestSettings.JobsQueue}_error";
+    static readonly string[] ExplanationHeaders = ["QF-Reason", "MT-Fault-ExceptionType", "MT-Fault-Message"];
+
+    [Fact]
+    public async Task Should_run_a_job_started_and_completed_with_plain_json()
+    {
+        var name = QueueFlowFixture.Unique("plain");
+        Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
+        await fixture.Amqp.ConsumeAsync(name, (run, _) => fixture.Amqp.PublishAsync("QueueFlow.Contracts:CompleteTask", "CompleteTask", $$"""
+            { "jobId": "{{run.GetProperty("jobId").GetGuid()}}", "taskId": "t1", "attemptId": "{{run.GetProperty("attemptId").GetGuid()}}",
+              "variables": { "approved": true } }
+            """));
+
+        var jobId = NewId.NextGuid();
+        await fixture.Amqp.PublishAsync("QueueFlow.Contracts:StartJob", "StartJob", $$"""{ "jobId": "{{jobId}}", "workflow": "{{name}}", "variables": { "customer": "c-1" } }""");
+
+        var job = await fixture.WaitForJobAsync(jobId, JobStatus.Completed);
+        Assert.Equal("""{"approved": true, "customer": "c-1"}""", job.Variables);
+    }
+
+    [Theory]
+    [InlineData("malformed", "CompleteTask", """{ "jobId": "MARKER", "taskId": """, "Expected depth to be zero at the end of the JSON payload")]
+    [InlineData("wrong-type", "CompleteTask", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": 42 }""", "Path: $.attemptId")]
+    [InlineData("missing-field", "CompleteTask", """{ "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "missing required properties including: 'jobId'")]
+    [InlineData("no-type", null, """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "has no 'MT-MessageType' header")]
+    public async Task Should_dead_letter_a_bad_message_with_its_reason_and_keep_the_queue_flowing(string kind, string? contract, string body, string reason)
+    {
+        await fixture.Amqp.PurgeQuorumQueueAsync(ErrorQueue);
+        var marker = $"{kind}-{Guid.NewGuid():N}";
+        var name = QueueFlowFixture.Unique($"after-{kind}");
+        Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
+
+        await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, contract, body.Replace("MARKER", marker, StringComparison.Ordinal));
+        var behind = NewId.NextGuid();
+        await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, "StartJob", $$"""{ "jobId": "{{behind}}", "workflow": "{{name}}" }""");
+
+        var job = await Eventually.Until(() => fixture.FindJobAsync(behind), j => j?.Tasks.Any(t => t.Status == TaskRunStatus.Running) == true, "the message behind the bad one to be applied");
+        Assert.NotNull(job);
+
+        var dead = await Eventually.Until(() => fixture.Amqp.GetAsync(ErrorQueue), m => m?.Body.Contains(marker, StringComparison.Ordinal) == true, $"the {kind} message in {ErrorQueue}");
+        var headers = dead!.Value.Headers;
+        var explanation = string.Join(" | ", ExplanationHeaders.Select(h => headers.GetValueOrDefault(h, string.Empty)));
+        Assert.Contains(reason, explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_answer_a_completion_for_an_unknown_job_with_a_rejection_on_the_reply_queue()
+    {
+        var replyQueue = QueueFlowFixture.Unique("unknown-replies");
+        var replies = await fixture.Amqp.CollectAsync(replyQueue);
+        var jobId = Guid.NewGuid();
+
+        await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, "CompleteTask", $$"""{ "jobId": "{{jobId}}", "taskId": "t1", "attemptId": "{{Guid.NewGuid()}}" }""",
+            headers: new Dictionary<string, object?> { ["RequestId"] = Guid.NewGuid().ToString(), ["MT-Response-Address"] = $"queue:{replyQueue}" });
+
+        var reply = await Eventually.Until(() => Task.FromResult(replies.ToArray()), r => r.Length == 1, "the rejection");
+        var outcome = reply[0].Deserialize<CommandOutcome>(JsonSerializerOptions.Web)!;
+        Assert.Equal(CommandStatus.Rejected, outcome.Status);
+        Assert.Equal($"unknown job {jobId}", outcome.Reason);
+    }
+}
