@@ -1,0 +1,84 @@
+using System.CommandLine;
+
+namespace QueueFlow.Bench;
+
+/// <summary>The <c>ops/bench</c> command line.</summary>
+internal static class BenchCommand
+{
+    public static RootCommand Create()
+    {
+        var jobs = Positive("--jobs", 500, "Jobs measured.");
+        var tasks = Positive("--tasks-per-job", 10, "Tasks per job, one after another.");
+        var concurrency = Positive("--concurrency", 64, "Jobs in flight at once.");
+        var instances = Positive("--instances", 1, "QueueFlow worker processes, competing for the jobs queue.");
+        var warmup = new Option<int>("--warmup-jobs") { Description = "Jobs run first and not measured (JIT, connection pools).", DefaultValueFactory = _ => 20 };
+        var ceilingMessages = Positive("--ceiling-messages", 20_000, "Messages (RabbitMQ) and transactions (PostgreSQL) of each raw ceiling loop.");
+        var skipCeiling = new Option<bool>("--skip-ceiling") { Description = "Do not measure the raw ceilings." };
+        var skipQueueFlow = new Option<bool>("--skip-queueflow") { Description = "Measure only the raw ceilings." };
+        var timeout = Positive("--timeout", 150, "Seconds the measured jobs may take before the run is reported as timed out.");
+        var workerDll = new Option<FileInfo>("--worker-dll") { Description = "The worker to run as child process(es); ops/bench builds it.", DefaultValueFactory = _ => new FileInfo(DefaultWorkerDll()) };
+        var keepJobs = new Option<bool>("--keep-jobs") { Description = "Keep the run's jobs and workflow in the database instead of deleting them." };
+
+        var command = new RootCommand(
+            "Drives jobs through QueueFlow and prints completions/s, completion → next dispatch latency and the worker's peak memory, " +
+            "beside the raw RabbitMQ and PostgreSQL ceilings of this machine.")
+        {
+            jobs, tasks, concurrency, instances, warmup, ceilingMessages, skipCeiling, skipQueueFlow, timeout, workerDll, keepJobs,
+        };
+        warmup.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+                r.AddError("--warmup-jobs must be 0 or more");
+        });
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new BenchOptions
+            {
+                Jobs = parse.GetValue(jobs),
+                TasksPerJob = parse.GetValue(tasks),
+                Concurrency = parse.GetValue(concurrency),
+                Instances = parse.GetValue(instances),
+                WarmupJobs = parse.GetValue(warmup),
+                CeilingMessages = parse.GetValue(ceilingMessages),
+                SkipCeiling = parse.GetValue(skipCeiling),
+                SkipQueueFlow = parse.GetValue(skipQueueFlow),
+                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                WorkerDll = parse.GetValue(workerDll)!.FullName,
+                KeepJobs = parse.GetValue(keepJobs),
+            };
+            var commandLine = string.Join(' ', parse.Tokens.Select(t => t.Value).Prepend("ops/bench"));
+            return new BenchRun(options, commandLine).RunAsync(cancellationToken);
+        });
+        return command;
+    }
+
+    static Option<int> Positive(string name, int fallback, string description)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError($"{name} must be at least 1");
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// The worker's own build output, same configuration as the bench: the repository root is found
+    /// from the bench's location, so the command works from any directory.
+    /// </summary>
+    static string DefaultWorkerDll()
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "QueueFlow.sln")))
+            directory = directory.Parent;
+        var root = directory?.FullName ?? Directory.GetCurrentDirectory();
+        return Path.Combine(root, "src", "QueueFlow.Worker", "bin", configuration, "net10.0", "QueueFlow.Worker.dll");
+    }
+}

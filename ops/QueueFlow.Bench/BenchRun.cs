@@ -1,0 +1,102 @@
+using System.Text;
+using QueueFlow.Bench.Ceilings;
+using QueueFlow.Bench.Driving;
+using QueueFlow.Bench.Reporting;
+using QueueFlow.Bench.Services;
+
+namespace QueueFlow.Bench;
+
+/// <summary>
+/// One bench run: the raw ceilings first, on an idle machine (no worker running yet), then QueueFlow,
+/// then the report. A part that fails is reported with its reason instead of hiding the others.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options, string commandLine)
+{
+    readonly ServiceSettings _settings = ServiceSettings.FromEnvironment();
+    readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    readonly List<string> _failures = [];
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var machine = await WithVersionsAsync(MachineInfo.Current(), cancellationToken);
+        CeilingResult? rabbit = null, postgres = null;
+        if (!options.SkipCeiling)
+        {
+            rabbit = await TryAsync("RabbitMQ ceiling", RabbitCeilingAsync, cancellationToken);
+            postgres = await TryAsync("PostgreSQL ceiling", PostgresCeilingAsync, cancellationToken);
+        }
+
+        var queueFlow = options.SkipQueueFlow
+            ? null
+            : await TryAsync("QueueFlow run", ct => new QueueFlowBenchmark(options, _settings, Progress).RunAsync(ct), cancellationToken);
+
+        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures);
+        Console.Out.Write(ReportPrinter.Render(report, commandLine));
+        return _failures.Count > 0 || !report.Healthy ? 1 : 0;
+    }
+
+    async Task<CeilingResult> RabbitCeilingAsync(CancellationToken cancellationToken)
+    {
+        Progress($"RabbitMQ ceiling: {options.CeilingMessages:N0} persistent messages through a quorum queue");
+        var ceiling = new RabbitMqCeiling(_settings, "queueflow-bench-ceiling", BenchOptions.ConfirmWindow, BenchOptions.Prefetch);
+        return await ceiling.RunAsync(options.CeilingMessages, Warmup(options.CeilingMessages), cancellationToken);
+    }
+
+    async Task<CeilingResult> PostgresCeilingAsync(CancellationToken cancellationToken)
+    {
+        Progress($"PostgreSQL ceiling: {options.CeilingMessages:N0} lock + update + insert transactions from {BenchOptions.PostgresClients} clients");
+        var dataSource = _settings.CreateDataSource(BenchOptions.PostgresClients + 1);
+        await using (dataSource)
+        {
+            var ceiling = new PostgresCeiling(dataSource, BenchOptions.PostgresClients, Math.Max(options.Jobs, 1));
+            return await ceiling.RunAsync(options.CeilingMessages, Warmup(options.CeilingMessages), cancellationToken);
+        }
+    }
+
+    /// <summary>A tenth, at most a thousand, run first and not counted, so JIT and cold caches stay out of the ceiling.</summary>
+    static int Warmup(int measured) => Math.Min(1000, measured / 10);
+
+    async Task<MachineInfo> WithVersionsAsync(MachineInfo machine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await _settings.ConnectAsync("queueflow-bench probe", cancellationToken);
+            await using (connection)
+            {
+                if (connection.ServerProperties is { } properties && properties.TryGetValue("version", out var value) && value is byte[] version)
+                    machine = machine with { RabbitMqVersion = Encoding.UTF8.GetString(version) };
+            }
+
+            var dataSource = _settings.CreateDataSource(1);
+            await using (dataSource)
+            {
+                await using var command = dataSource.CreateCommand("SHOW server_version");
+                machine = machine with { PostgresVersion = (string?)await command.ExecuteScalarAsync(cancellationToken) ?? "?" };
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Progress($"could not read the services' versions: {exception.Message}");
+        }
+
+        return machine;
+    }
+
+    async Task<T?> TryAsync<T>(string what, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await run(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Progress($"{what} FAILED: {exception}");
+            _failures.Add($"{what} failed: {exception.GetType().Name}: {exception.Message.Split('\n')[0]}");
+            return null;
+        }
+    }
+
+    void Progress(string message) =>
+        Console.Error.WriteLine($"[bench +{(DateTimeOffset.UtcNow - _started).TotalSeconds,5:0.0}s] {message}");
+}

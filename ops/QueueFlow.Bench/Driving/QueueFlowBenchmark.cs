@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using QueueFlow.Bench.Reporting;
+using QueueFlow.Bench.Services;
+
+namespace QueueFlow.Bench.Driving;
+
+/// <summary>
+/// Drives jobs of a sequential chain through real QueueFlow worker processes on the bench's own queues
+/// (never a dev worker's), keeping at most <see cref="BenchOptions.Concurrency"/> jobs in flight, and
+/// measures throughput, per-hop latency and the workers' peak memory, then checks the database.
+/// </summary>
+internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings settings, Action<string> progress)
+{
+    public const string JobsQueue = "queueflow-bench-jobs";
+    public const string WorkflowsQueue = "queueflow-bench-workflows";
+    const string ErrorQueue = JobsQueue + "_error";
+
+    static readonly TimeSpan RegisterTimeout = TimeSpan.FromSeconds(30);
+
+    readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    readonly JobBoard _board = new();
+
+    public string Workflow => $"bench-chain{options.TasksPerJob}-{_runId}";
+    string TaskQueue => $"queueflow-bench-tasks-{_runId}";
+    string ReplyQueue => $"queueflow-bench-replies-{_runId}";
+
+    public async Task<QueueFlowResult> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(options.WorkerDll))
+            throw new FileNotFoundException($"the worker is not built at {options.WorkerDll} (dotnet build -c Release, or pass --worker-dll)");
+
+        await using var broker = await BenchBroker.ConnectAsync(settings, cancellationToken);
+        foreach (var queue in new[] { JobsQueue, WorkflowsQueue, ErrorQueue, WorkflowsQueue + "_error" })
+            await broker.PurgeIfPresentAsync(queue, cancellationToken);
+
+        try
+        {
+            await using var fleet = WorkerFleet.Start(options.Instances, options.WorkerDll, WorkerEnvironment(), _runId);
+            progress($"started {options.Instances} worker process(es): pid {string.Join(", ", fleet.Workers.Select(w => w.Id))}; logs {fleet.LogPaths[0]}");
+            await fleet.WaitUntilConsumingAsync(broker, [JobsQueue, WorkflowsQueue], cancellationToken);
+
+            var version = await new WorkflowRegistrar(broker, WorkflowsQueue)
+                .RegisterAsync(WorkflowRegistrar.Chain(Workflow, TaskQueue, options.TasksPerJob), ReplyQueue, RegisterTimeout, cancellationToken);
+            progress($"registered workflow {Workflow} v{version}: {options.TasksPerJob} tasks in a chain on queue {TaskQueue}");
+
+            await using var simulator = new TaskWorkerSimulator(broker, _board, JobsQueue);
+            await simulator.StartAsync(TaskQueue, cancellationToken);
+            await using var listener = new JobEndListener(broker, _board);
+            await listener.StartAsync(cancellationToken);
+            var driver = new JobDriver(broker, _board, JobsQueue, Workflow, _runId, options.Concurrency);
+
+            if (options.WarmupJobs > 0)
+            {
+                progress($"warm-up: {options.WarmupJobs} jobs (not measured)");
+                var warmup = await driver.RunAsync(options.WarmupJobs, measured: false, options.Timeout, cancellationToken);
+                if (warmup.TimedOut)
+                    throw new TimeoutException($"the warm-up jobs did not all finish within {options.Timeout.TotalSeconds:0}s; worker log tail:\n{fleet.Workers[0].LogTail(40)}");
+            }
+
+            progress($"measuring: {options.Jobs} jobs × {options.TasksPerJob} tasks, {options.Concurrency} in flight, {options.Instances} instance(s)");
+            var cpuBefore = (Workers: fleet.CpuTime(), Driver: DriverCpu());
+            var (elapsed, timedOut) = await driver.RunAsync(options.Jobs, measured: true, options.Timeout, cancellationToken);
+            var cpu = (Workers: fleet.CpuTime() - cpuBefore.Workers, Driver: DriverCpu() - cpuBefore.Driver);
+            var peaks = fleet.PeakResidentBytes();
+            if (fleet.FirstExited() is { } exited)
+                progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
+
+            var dataSource = settings.CreateDataSource(maxPoolSize: 4);
+            await using (dataSource)
+            {
+                var store = new JobStore(dataSource);
+                var verification = await store.VerifyAsync(_board.AllIds, cancellationToken);
+                var deadLettered = (await broker.InspectAsync(ErrorQueue, cancellationToken))?.Messages ?? 0;
+                var logs = WorkerLogSummary.Read(fleet.LogPaths);
+                var result = Summarize(elapsed, timedOut, cpu, peaks, verification, deadLettered, logs, broker.Disconnects);
+                if (!options.KeepJobs)
+                    await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);
+                return result;
+            }
+        }
+        finally
+        {
+            await broker.DeleteQueueAndExchangeAsync(TaskQueue);
+            await broker.DeleteQueueAndExchangeAsync(ReplyQueue);
+        }
+    }
+
+    static TimeSpan DriverCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    Dictionary<string, string> WorkerEnvironment()
+    {
+        var environment = settings.WorkerEnvironment().ToDictionary();
+        environment["Endpoints__JobsQueue"] = JobsQueue;
+        environment["Endpoints__WorkflowsQueue"] = WorkflowsQueue;
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        // Any free port: several instances run side by side and must not collide with a dev worker's.
+        // Plain "Urls", not ASPNETCORE_URLS: environment variables outrank appsettings.json's "Urls" only without the prefix.
+        environment["Urls"] = "http://127.0.0.1:0";
+        environment["Logging__LogLevel__Default"] = "Warning";
+        return environment;
+    }
+
+    QueueFlowResult Summarize(TimeSpan elapsed, bool timedOut, (TimeSpan Workers, TimeSpan Driver) cpu, IReadOnlyList<long> peaks,
+        JobVerification verification, uint deadLettered, WorkerLogSummary logs, int driverDisconnects)
+    {
+        var measured = _board.Measured;
+        var finished = measured.Where(j => j.FinishedAt != 0).ToList();
+        return new QueueFlowResult
+        {
+            Jobs = measured.Count,
+            JobsFinished = finished.Count,
+            Completions = measured.Sum(j => (long)(j.Answers - j.DuplicateDispatches)),
+            Elapsed = elapsed,
+            TimedOut = timedOut,
+            Hop = LatencySummary.Of(measured.SelectMany(j => j.HopMilliseconds)),
+            Start = LatencySummary.Of(measured.Where(j => j.FirstDispatchAt != 0).Select(j => Stopwatch.GetElapsedTime(j.StartPublishedAt, j.FirstDispatchAt).TotalMilliseconds)),
+            EndToEnd = LatencySummary.Of(finished.Select(j => Stopwatch.GetElapsedTime(j.StartPublishedAt, j.FinishedAt).TotalMilliseconds)),
+            WorkerPeakBytes = peaks,
+            Verification = verification,
+            DuplicateDispatches = measured.Sum(j => (long)j.DuplicateDispatches),
+            UnknownDispatches = _board.UnknownDispatches,
+            DeadLettered = deadLettered,
+            WorkerCpu = cpu.Workers,
+            DriverCpu = cpu.Driver,
+            WorkerLogs = logs,
+            DriverDisconnects = driverDisconnects,
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using QueueFlow.Bench.Reporting;
+
+namespace QueueFlow.Bench.Driving;
+
+/// <summary>The measured part of a QueueFlow run (warm-up jobs excluded) and the checks made after it.</summary>
+internal sealed record QueueFlowResult
+{
+    public required int Jobs { get; init; }
+    public required int JobsFinished { get; init; }
+    public required long Completions { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public required bool TimedOut { get; init; }
+
+    /// <summary>Publishing a CompleteTask to receiving the same job's next RunTask.</summary>
+    public required LatencySummary Hop { get; init; }
+
+    /// <summary>Publishing StartJob to receiving the job's first RunTask.</summary>
+    public required LatencySummary Start { get; init; }
+
+    /// <summary>Publishing StartJob to receiving JobCompleted.</summary>
+    public required LatencySummary EndToEnd { get; init; }
+
+    /// <summary>VmHWM of each worker process, in bytes.</summary>
+    public required IReadOnlyList<long> WorkerPeakBytes { get; init; }
+    /// <summary>CPU used during the measured run by all worker processes, and by this driver process.</summary>
+    public required TimeSpan WorkerCpu { get; init; }
+    public required TimeSpan DriverCpu { get; init; }
+    public required JobVerification Verification { get; init; }
+    public required long DuplicateDispatches { get; init; }
+    public required int UnknownDispatches { get; init; }
+    public required uint DeadLettered { get; init; }
+    public required WorkerLogSummary WorkerLogs { get; init; }
+
+    /// <summary>Times the driver's own broker connection was lost (and recovered) during the run.</summary>
+    public required int DriverDisconnects { get; init; }
+
+    public double CompletionsPerSecond => Completions / Elapsed.TotalSeconds;
+    public double JobsPerSecond => JobsFinished / Elapsed.TotalSeconds;
+}

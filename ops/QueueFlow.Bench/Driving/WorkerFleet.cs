@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace QueueFlow.Bench.Driving;
+
+/// <summary>The worker processes of one run: started together, ready together, measured and stopped together.</summary>
+internal sealed class WorkerFleet : IAsyncDisposable
+{
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    readonly List<WorkerProcess> _workers;
+
+    WorkerFleet(List<WorkerProcess> workers) => _workers = workers;
+
+    public IReadOnlyList<WorkerProcess> Workers => _workers;
+
+    public static WorkerFleet Start(int instances, string workerDll, IReadOnlyDictionary<string, string> environment, string runId)
+    {
+        var workers = new List<WorkerProcess>(instances);
+        for (var i = 0; i < instances; i++)
+            workers.Add(WorkerProcess.Start(workerDll, environment, Path.Combine(Path.GetTempPath(), $"queueflow-bench-{runId}-worker{i + 1}.log")));
+        return new WorkerFleet(workers);
+    }
+
+    /// <summary>Ready means every instance consumes each of <paramref name="queues"/>; a worker that dies instead fails fast with its log.</summary>
+    public async Task WaitUntilConsumingAsync(BenchBroker broker, IReadOnlyList<string> queues, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (_workers.FirstOrDefault(w => w.HasExited) is { } dead)
+                throw new InvalidOperationException($"worker process {dead.Id} exited while starting; log tail:\n{dead.LogTail(40)}");
+
+            var ready = true;
+            foreach (var queue in queues)
+                ready &= (await broker.InspectAsync(queue, cancellationToken))?.Consumers >= _workers.Count;
+            if (ready)
+                return;
+
+            if (Stopwatch.GetElapsedTime(started) > ReadyTimeout)
+            {
+                throw new TimeoutException(
+                    $"the workers were not consuming {string.Join(" and ", queues)} within {ReadyTimeout.TotalSeconds:0}s; log tail:\n{_workers[0].LogTail(40)}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    public TimeSpan CpuTime() => _workers.Aggregate(TimeSpan.Zero, (sum, w) => sum + w.CpuTime());
+
+    /// <summary>VmHWM of each worker, read before they stop: the high-water mark is gone with the process.</summary>
+    public IReadOnlyList<long> PeakResidentBytes() => [.. _workers.Select(w => w.PeakResidentBytes() ?? 0)];
+
+    public WorkerProcess? FirstExited() => _workers.FirstOrDefault(w => w.HasExited);
+
+    public IReadOnlyList<string> LogPaths => [.. _workers.Select(w => w.LogPath)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_workers.Select(w => w.DisposeAsync().AsTask()));
+    }
+}

@@ -1,0 +1,3 @@
+using QueueFlow.Bench;
+
+return await BenchCommand.Create().Parse(args).InvokeAsync();

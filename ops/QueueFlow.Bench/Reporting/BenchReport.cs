@@ -1,0 +1,19 @@
+using QueueFlow.Bench.Ceilings;
+using QueueFlow.Bench.Driving;
+
+namespace QueueFlow.Bench.Reporting;
+
+/// <summary>Everything one run measured; a part that was skipped or failed is null, failures explained in <see cref="Notes"/>.</summary>
+internal sealed record BenchReport(
+    MachineInfo Machine,
+    BenchOptions Options,
+    string Database,
+    QueueFlowResult? QueueFlow,
+    CeilingResult? RabbitMq,
+    CeilingResult? Postgres,
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Every job reached Completed, nothing was dead-lettered, nothing timed out, no service restarted.</summary>
+    public bool Healthy => QueueFlow is null || (QueueFlow.Verification.AllCompleted && !QueueFlow.TimedOut && QueueFlow.DeadLettered == 0
+        && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0);
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using QueueFlow.Bench.Ceilings;
+using QueueFlow.Bench.Driving;
+using static System.FormattableString;
+
+namespace QueueFlow.Bench.Reporting;
+
+/// <summary>Renders a <see cref="BenchReport"/>: an aligned table for the terminal, then the same as markdown for the README.</summary>
+internal static class ReportPrinter
+{
+    const double MiB = 1024 * 1024;
+
+    public static string Render(BenchReport report, string commandLine)
+    {
+        var table = Build(report);
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.Append(table.ToText());
+        foreach (var check in Checks(report.QueueFlow).Concat(report.Notes))
+            text.AppendLine("  * " + check);
+        text.AppendLine();
+        text.AppendLine("Markdown (paste into the README):");
+        text.AppendLine();
+        text.AppendLine(Invariant($"Measured with `{commandLine}` on {DateTime.UtcNow:yyyy-MM-dd}:"));
+        text.AppendLine();
+        text.Append(table.ToMarkdown());
+        return text.ToString();
+    }
+
+    static TextTable Build(BenchReport report)
+    {
+        var m = report.Machine;
+        var o = report.Options;
+        var table = new TextTable("Measure", "Value", "Detail")
+            .Add("Machine", Invariant($"{m.Cores} cores, {m.MemoryBytes / MiB / 1024:0.0} GiB"), Invariant($"{m.Cpu}; load average {m.LoadAverage} at start"))
+            .Add("OS / runtime", m.Os, m.Runtime)
+            .Add("Services", $"RabbitMQ {m.RabbitMqVersion}", $"PostgreSQL {m.PostgresVersion}, database {report.Database}");
+
+        if (report.QueueFlow is { } q)
+        {
+            table.Add("Workload", Invariant($"{q.Jobs:N0} jobs × {o.TasksPerJob} tasks"),
+                    Invariant($"sequential chain, at most {o.Concurrency} jobs in flight, {o.Instances} worker process(es), {o.WarmupJobs} warm-up jobs not counted"))
+                .Add("QueueFlow completions/s", Invariant($"{q.CompletionsPerSecond:N1}"),
+                    Invariant($"{q.Completions:N0} task completions in {q.Elapsed.TotalSeconds:0.0} s, first StartJob to last JobCompleted{(q.TimedOut ? " — TIMED OUT" : string.Empty)}"))
+                .Add("QueueFlow jobs/s", Invariant($"{q.JobsPerSecond:N1}"), Invariant($"{q.JobsFinished:N0} jobs ended"))
+                .Add("CompleteTask → next RunTask", Median(q.Hop), Percentiles(q.Hop))
+                .Add("StartJob → first RunTask", Median(q.Start), Percentiles(q.Start))
+                .Add("Job end to end", Median(q.EndToEnd), Percentiles(q.EndToEnd))
+                .Add("CPU during the measured run", Invariant($"{q.WorkerCpu / q.Elapsed:0.00} cores"),
+                    Invariant($"busy on average in the worker process(es), of {m.Cores}; the driver (simulated task workers) {q.DriverCpu / q.Elapsed:0.00} cores"))
+                .Add("Worker peak memory", PeakMemory(q.WorkerPeakBytes),
+                    q.WorkerPeakBytes.Count == 1 ? "VmHWM of the worker process (not the driver)" : Invariant($"VmHWM, largest of {q.WorkerPeakBytes.Count} worker processes; sum {q.WorkerPeakBytes.Sum() / MiB:0} MiB"));
+        }
+
+        table.Add("RabbitMQ ceiling", Ceiling(report.RabbitMq, "msgs/s"), report.RabbitMq?.Detail ?? "not measured")
+            .Add("PostgreSQL ceiling", Ceiling(report.Postgres, "tx/s"), report.Postgres?.Detail ?? "not measured");
+
+        if (report.QueueFlow is { } flow)
+        {
+            table.Add("QueueFlow ÷ RabbitMQ ceiling", Fraction(flow, report.RabbitMq), "completions/s ÷ msgs/s")
+                .Add("QueueFlow ÷ PostgreSQL ceiling", Fraction(flow, report.Postgres), "completions/s ÷ tx/s");
+        }
+
+        return table;
+    }
+
+    static string Median(LatencySummary s) => s.Count == 0 ? "—" : Invariant($"p50 {s.P50:0.0} ms");
+
+    static string Percentiles(LatencySummary s) => s.Count == 0
+        ? "no samples"
+        : Invariant($"p95 {s.P95:0.0} ms, p99 {s.P99:0.0} ms, max {s.Max:0.0} ms, mean {s.Mean:0.0} ms; {s.Count:N0} samples");
+
+    static string PeakMemory(IReadOnlyList<long> peaks) => peaks.Count == 0 ? "—" : Invariant($"{peaks.Max() / MiB:0} MiB");
+
+    static string Ceiling(CeilingResult? ceiling, string unit) => ceiling is null
+        ? "—"
+        : Invariant($"{ceiling.PerSecond:N0} {unit}");
+
+    static string Fraction(QueueFlowResult flow, CeilingResult? ceiling) => ceiling is null
+        ? "—"
+        : Invariant($"{flow.CompletionsPerSecond / ceiling.PerSecond:P1}");
+
+    static IEnumerable<string> Checks(QueueFlowResult? q)
+    {
+        if (q is null)
+            yield break;
+        var v = q.Verification;
+        yield return v.AllCompleted
+            ? Invariant($"database: all {v.Expected:N0} jobs (warm-up included) are Completed in queueflow.jobs")
+            : Invariant($"database: only {v.Completed:N0} of {v.Expected:N0} jobs are Completed in queueflow.jobs");
+        foreach (var (jobId, status) in v.NotCompleted.Take(10))
+            yield return $"  job {jobId} is {status}";
+        foreach (var jobId in v.Missing.Take(10))
+            yield return $"  job {jobId} has no row";
+        if (v.NotCompleted.Count + v.Missing.Count > 20)
+            yield return Invariant($"  … and {v.NotCompleted.Count + v.Missing.Count - 20:N0} more");
+        if (q.WorkerLogs.ServiceRestarted || q.DriverDisconnects > 0)
+            yield return "WARNING: RabbitMQ or PostgreSQL restarted or dropped connections during the run; these figures are not representative — run again";
+        if (q.WorkerLogs.Errors + q.WorkerLogs.Warnings > 0)
+            yield return Invariant($"worker log(s): {q.WorkerLogs.Errors:N0} error and {q.WorkerLogs.Warnings:N0} warning entries — {string.Join(", ", q.WorkerLogs.Paths)}");
+        if (q.DeadLettered > 0)
+            yield return Invariant($"{q.DeadLettered:N0} message(s) landed in {QueueFlowBenchmark.JobsQueue}_error during the run");
+        if (q.DuplicateDispatches > 0)
+            yield return Invariant($"{q.DuplicateDispatches:N0} RunTask message(s) were delivered more than once (answered again; not counted)");
+        if (q.UnknownDispatches > 0)
+            yield return Invariant($"{q.UnknownDispatches:N0} RunTask message(s) for jobs this run did not start");
+    }
+}
