@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using QueueFlow.Worker.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddQueueFlowWorker();
 
 var app = builder.Build();
-app.MapHealthChecks("/health");
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
 await app.RunAsync().ConfigureAwait(false);
+public partial class Program;

@@ -74,6 +74,8 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         task.StartedAt ??= now;
         task.Deadline = taskDefinition.Timeout is { } timeout ? now + timeout : null;
         task.Error = null;
+        task.EndedAt = null;
+        task.FinishState = null;
         task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, StartedAt = now });
         SetTaskStatus(task, TaskRunStatus.Running);
         if (task.Kind != TaskKind.Worker || task.Queue is null)

@@ -16,9 +16,9 @@ public sealed class JobRules(JobRulesOptions options)
     public CommandOutcome Start(Job job, WorkflowDefinition definition, StartJob command, DateTimeOffset now)
     {
         if (command.Variables is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null })
-            return Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, "variables must be a JSON object");
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, "variables must be a JSON object");
         if (command.Variables is { ValueKind: JsonValueKind.Object } tooLarge && JsonObjects.Utf8Size(tooLarge) > options.MaxOutputBytes)
-            return Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"variables are larger than the limit of {options.MaxOutputBytes} bytes");
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"variables are larger than the limit of {options.MaxOutputBytes} bytes");
 
         job.CorrelationId = command.JobId;
         job.Workflow = definition.Name;
@@ -40,12 +40,12 @@ public sealed class JobRules(JobRulesOptions options)
         editor.Record("JobStarted", to: nameof(JobStatus.Running), detail: $"{definition.Name} v{job.WorkflowVersion}");
         editor.Publish(new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, To = JobStatus.Running, At = now });
         editor.Advance(WorkflowDefinition.Start, TransitionDefinition.Success);
-        return Accepted(job, null, nameof(StartJob), command.CommandId);
+        return Outcomes.Accepted(job, null, nameof(StartJob), command.CommandId);
     }
 
     /// <summary>Answers a StartJob for a job that already exists: the first StartJob won, this one changes nothing.</summary>
     public static CommandOutcome StartAgain(Job job, StartJob command) =>
-        Accepted(job, null, nameof(StartJob), command.CommandId) with { Duplicate = true };
+        Outcomes.Accepted(job, null, nameof(StartJob), command.CommandId) with { Duplicate = true };
 
     public CommandOutcome Complete(Job job, WorkflowDefinition definition, CompleteTask command, DateTimeOffset now)
     {
@@ -53,18 +53,18 @@ public sealed class JobRules(JobRulesOptions options)
         if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
             return problem;
         if (attempt.Status == TaskRunStatus.Completed)
-            return Accepted(job, task, name, command.CommandId) with { Duplicate = true };
+            return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
         if (CheckActive(job, task, attempt, name, command.CommandId, now) is { } inactive)
             return inactive;
         if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
-            return Rejected(job, task, name, command.CommandId, invalid, now);
+            return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
         var editor = new JobEditor(job, definition, now, command.CommandId);
         if (command.Result is { Denied: true } result)
         {
             var reason = string.IsNullOrWhiteSpace(result.DeniedReason) ? "the completion was denied" : $"the completion was denied: {result.DeniedReason}";
             editor.Record("CompletionDenied", task.TaskId, attempt.Id, detail: reason);
-            return Outcome(job, task, name, command.CommandId, CommandStatus.Rejected, reason);
+            return Outcomes.Of(job, task, name, command.CommandId, CommandStatus.Rejected, reason);
         }
 
         if (command.Output is { ValueKind: JsonValueKind.Object } output)
@@ -80,7 +80,7 @@ public sealed class JobRules(JobRulesOptions options)
         task.EndedAt = now;
         editor.SetTaskStatus(task, TaskRunStatus.Completed);
         editor.Advance(task.TaskId, finishState);
-        return Accepted(job, task, name, command.CommandId);
+        return Outcomes.Accepted(job, task, name, command.CommandId);
     }
 
     public CommandOutcome Fail(Job job, WorkflowDefinition definition, FailTask command, DateTimeOffset now)
@@ -89,11 +89,11 @@ public sealed class JobRules(JobRulesOptions options)
         if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
             return problem;
         if (attempt.Status == TaskRunStatus.Failed)
-            return Accepted(job, task, name, command.CommandId) with { Duplicate = true };
+            return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
         if (CheckActive(job, task, attempt, name, command.CommandId, now) is { } inactive)
             return inactive;
         if (CheckObject(command.Output, "output") is { } invalid)
-            return Rejected(job, task, name, command.CommandId, invalid, now);
+            return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
         if (command.Output is { ValueKind: JsonValueKind.Object } output)
             task.Output = JsonObjects.Merge(task.Output, output);
@@ -110,93 +110,50 @@ public sealed class JobRules(JobRulesOptions options)
         {
             editor.SetTaskStatus(task, TaskRunStatus.Scheduled, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
             editor.Dispatch(task);
-            return Accepted(job, task, name, command.CommandId);
+            return Outcomes.Accepted(job, task, name, command.CommandId);
         }
 
         task.EndedAt = now;
         editor.SetTaskStatus(task, TaskRunStatus.Failed, command.Terminal ? $"terminal error: {error}" : error);
         editor.FailJob(task.TaskId, error);
-        return Accepted(job, task, name, command.CommandId);
+        return Outcomes.Accepted(job, task, name, command.CommandId);
     }
 
     /// <summary>Finds the task and the attempt a worker's message is about; a rejection when either is unknown.</summary>
-    static CommandOutcome? FindAttempt(Job job, string taskId, Guid attemptId, string command, Guid? commandId, out JobTask task, out TaskAttempt attempt)
+    internal static CommandOutcome? FindAttempt(Job job, string taskId, Guid attemptId, string command, Guid? commandId, out JobTask task, out TaskAttempt attempt)
     {
         task = job.FindTask(taskId)!;
         attempt = null!;
         if (task is null)
-            return Rejected(job, job.CorrelationId, taskId, command, commandId, $"job {job.CorrelationId} has no task '{taskId}'");
+            return Outcomes.Rejected(job, job.CorrelationId, taskId, command, commandId, $"job {job.CorrelationId} has no task '{taskId}'");
 
         attempt = task.FindAttempt(attemptId)!;
         if (attempt is null)
-            return Rejected(job, job.CorrelationId, taskId, command, commandId, $"task '{taskId}' has no attempt {attemptId}");
+            return Outcomes.Rejected(job, job.CorrelationId, taskId, command, commandId, $"task '{taskId}' has no attempt {attemptId}");
         return null;
     }
 
     /// <summary>Whether the attempt may still change the task: the job is not finished and the attempt is current.</summary>
-    static CommandOutcome? CheckActive(Job job, JobTask task, TaskAttempt attempt, string command, Guid? commandId, DateTimeOffset now)
+    internal static CommandOutcome? CheckActive(Job job, JobTask task, TaskAttempt attempt, string command, Guid? commandId, DateTimeOffset now)
     {
         if (IsFinished(job.Status))
-            return Outcome(job, task, command, commandId, CommandStatus.Aborted, $"job {job.CorrelationId} is {job.Status}: stop working on it");
+            return Outcomes.Of(job, task, command, commandId, CommandStatus.Aborted, $"job {job.CorrelationId} is {job.Status}: stop working on it");
         if (attempt.Id != task.AttemptId || attempt.Status != TaskRunStatus.Running)
         {
-            return Rejected(job, task, command, commandId,
+            return Outcomes.Rejected(job, task, command, commandId,
                 $"stale attempt: attempt {attempt.Number} ({attempt.Id}) ended as {attempt.Status}; the current attempt is {task.Attempt} ({task.AttemptId})", now);
         }
 
         if (task.Status != TaskRunStatus.Running)
-            return Rejected(job, task, command, commandId, $"task '{task.TaskId}' is {task.Status}, not Running", now);
+            return Outcomes.Rejected(job, task, command, commandId, $"task '{task.TaskId}' is {task.Status}, not Running", now);
         return null;
     }
 
-    string? CheckObject(JsonElement? element, string field) => element switch
+    internal string? CheckObject(JsonElement? element, string field) => element switch
     {
         null or { ValueKind: JsonValueKind.Null } => null,
         { ValueKind: not JsonValueKind.Object } e => $"{field} must be a JSON object, not {e.ValueKind.ToString().ToLowerInvariant()}",
         { } e when JsonObjects.Utf8Size(e) > options.MaxOutputBytes => $"{field} is {JsonObjects.Utf8Size(e)} bytes, over the limit of {options.MaxOutputBytes} bytes",
         _ => null,
-    };
-
-    static CommandOutcome Rejected(Job job, JobTask task, string command, Guid? commandId, string reason, DateTimeOffset now)
-    {
-        job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry
-        {
-            JobId = job.CorrelationId,
-            Sequence = job.HistoryCount,
-            At = now,
-            Kind = "CommandRejected",
-            TaskId = task.TaskId,
-            AttemptId = task.AttemptId,
-            CommandId = commandId,
-            Detail = $"{command}: {reason}",
-        });
-        return Outcome(job, task, command, commandId, CommandStatus.Rejected, reason);
-    }
-
-    static CommandOutcome Rejected(Job job, Guid jobId, string? taskId, string command, Guid? commandId, string reason) => new()
-    {
-        JobId = jobId,
-        TaskId = taskId,
-        Command = command,
-        CommandId = commandId,
-        Status = CommandStatus.Rejected,
-        Reason = reason,
-        JobStatus = job.Workflow.Length > 0 ? job.Status : null,
-    };
-
-    static CommandOutcome Accepted(Job job, JobTask? task, string command, Guid? commandId) =>
-        Outcome(job, task, command, commandId, CommandStatus.Accepted, null);
-
-    static CommandOutcome Outcome(Job job, JobTask? task, string command, Guid? commandId, CommandStatus status, string? reason) => new()
-    {
-        JobId = job.CorrelationId,
-        TaskId = task?.TaskId,
-        Command = command,
-        CommandId = commandId,
-        Status = status,
-        Reason = reason,
-        JobStatus = job.Status,
-        TaskStatus = task?.Status,
     };
 }

@@ -14,13 +14,15 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
 {
     readonly IWorkflowCatalog _catalog;
     readonly JobRules _rules;
+    readonly TaskStateRules _stateRules;
     readonly TimeProvider _time;
     readonly ILogger<JobSagaStateMachine> _logger;
 
-    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
+    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TaskStateRules stateRules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
     {
         _catalog = catalog;
         _rules = rules;
+        _stateRules = stateRules;
         _time = time;
         _logger = logger;
 
@@ -36,6 +38,11 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         {
             e.CorrelateById(c => c.Message.JobId);
             e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.FailTask), c.Message.CommandId)));
+        });
+        Event(() => SetTaskState, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.SetTaskState), c.Message.CommandId, CommandStatus.Aborted)));
         });
 
         Initially(
@@ -53,6 +60,9 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
                 .ThenAsync(SyncStateAsync),
             When(FailTask)
                 .ThenAsync(async c => Answer(c, _rules.Fail(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(SetTaskState)
+                .ThenAsync(async c => Answer(c, _stateRules.SetState(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
                 .ThenAsync(SyncStateAsync));
 
         SetCompletedWhenFinalized();
@@ -67,6 +77,7 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     public Event<StartJob> StartJob { get; private set; } = null!;
     public Event<CompleteTask> CompleteTask { get; private set; } = null!;
     public Event<FailTask> FailTask { get; private set; } = null!;
+    public Event<SetTaskState> SetTaskState { get; private set; } = null!;
 
     async Task StartAsync(BehaviorContext<Job, StartJob> context)
     {
@@ -138,14 +149,15 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         return context.Publish(outcome, context.CancellationToken);
     }
 
-    Task AnswerUnknownJob(ConsumeContext context, Guid jobId, string? taskId, string command, Guid? commandId) =>
+    /// <summary>Prefect aborts a proposal for a run that does not exist; worker commands are rejected.</summary>
+    Task AnswerUnknownJob(ConsumeContext context, Guid jobId, string? taskId, string command, Guid? commandId, CommandStatus status = CommandStatus.Rejected) =>
         AnswerNowAsync(context, new CommandOutcome
         {
             JobId = jobId,
             TaskId = taskId,
             Command = command,
             CommandId = commandId,
-            Status = CommandStatus.Rejected,
+            Status = status,
             Reason = $"unknown job {jobId}",
         });
 }

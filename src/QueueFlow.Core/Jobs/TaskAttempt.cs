@@ -12,4 +12,7 @@ public sealed record TaskAttempt
     public TaskRunStatus Status { get; set; } = TaskRunStatus.Running;
     public string? FinishState { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>State proposals with a transition id applied while this attempt was current, to answer repeats.</summary>
+    public List<RecordedTransition> Transitions { get; set; } = [];
 }

@@ -22,12 +22,15 @@ public abstract class JobSagaScenario : IAsyncLifetime
     protected ITestHarness Harness { get; private set; } = null!;
     protected ISagaStateMachineTestHarness<JobSagaStateMachine, Job> Saga { get; private set; } = null!;
     protected Guid JobId { get; } = NewId.NextGuid();
+    protected JobRulesOptions Options { get; } = new() { MaxOutputBytes = 1024 };
 
     public async Task InitializeAsync()
     {
         _provider = new ServiceCollection()
             .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching))
-            .AddSingleton(new JobRules(new JobRulesOptions { MaxOutputBytes = 1024 }))
+            .AddSingleton(Options)
+            .AddSingleton(sp => new JobRules(sp.GetRequiredService<JobRulesOptions>()))
+            .AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<JobRulesOptions>()))
             .AddSingleton<TimeProvider>(Clock)
             .AddMassTransitTestHarness(x => x.AddSagaStateMachine<JobSagaStateMachine, Job>().InMemoryRepository())
             .BuildServiceProvider(true);
