@@ -46,6 +46,28 @@ internal static class TestWorkflows
         }
         """;
 
+    /// <summary>risky carries on past its failure; guarded fails into its error branch, handled by a person.</summary>
+    public const string Policies = """
+        {
+          "name": "policies",
+          "version": 1,
+          "tasks": [
+            { "id": "risky", "queue": "work.risky", "onFailure": "skipTask" },
+            { "id": "guarded", "queue": "work.guarded", "onFailure": "errorTransition" },
+            { "id": "ship", "queue": "work.ship" },
+            { "id": "handle", "kind": "manual" }
+          ],
+          "transitions": [
+            { "from": "workflow_start", "to": "risky" },
+            { "from": "risky", "to": "guarded" },
+            { "from": "guarded", "to": "ship" },
+            { "from": "guarded", "to": "handle", "state": "error" },
+            { "from": "ship", "to": "workflow_end" },
+            { "from": "handle", "to": "workflow_end" }
+          ]
+        }
+        """;
+
     public static WorkflowDefinition Parse(string json) =>
         WorkflowParser.Parse(json) is { Definition: { } definition } ? definition : throw new InvalidOperationException("test workflow is invalid");
 }

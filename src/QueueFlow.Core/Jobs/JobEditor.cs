@@ -61,10 +61,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         var (input, error) = InputTemplate.Resolve(taskDefinition.Input, variables, id => job.FindTask(id) is { Status: TaskRunStatus.Completed } t ? JsonObjects.Parse(t.Output) : null);
         if (error is not null)
         {
-            task.Error = error;
-            task.EndedAt = now;
-            SetTaskStatus(task, TaskRunStatus.Failed, error);
-            FailJob(task.TaskId, error);
+            FailTask(task, error);
             return;
         }
 
@@ -158,7 +155,34 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     bool IsTaken(TransitionDefinition edge) =>
         edge.From == WorkflowDefinition.Start
             ? edge.State == TransitionDefinition.Success
-            : job.FindTask(edge.From) is { Status: TaskRunStatus.Completed } from && from.FinishState == edge.State;
+            : job.FindTask(edge.From) is { Status: TaskRunStatus.Completed or TaskRunStatus.Failed } from && from.FinishState == edge.State;
+
+    /// <summary>
+    /// Fails a task for good and applies its failure policy: fail the job, follow its <c>error</c>
+    /// transitions, or carry on as if it succeeded with the failure kept in the job's errors.
+    /// </summary>
+    public void FailTask(JobTask task, string error, string? reason = null)
+    {
+        task.Error = error;
+        task.EndedAt = now;
+        var policy = definition.TasksById[task.TaskId].OnFailure;
+        task.FinishState = policy switch
+        {
+            FailurePolicy.ErrorTransition => FinishStates.Error,
+            FailurePolicy.Continue => TransitionDefinition.Success,
+            _ => null,
+        };
+        SetTaskStatus(task, TaskRunStatus.Failed, reason ?? error);
+        if (policy == FailurePolicy.FailJob)
+        {
+            FailJob(task.TaskId, error);
+            return;
+        }
+
+        if (policy == FailurePolicy.Continue)
+            job.Errors.Add(new JobError(task.TaskId, error, now));
+        Advance(task.TaskId, task.FinishState!);
+    }
 
     public void SetJobStatus(JobStatus to, string? reason = null)
     {

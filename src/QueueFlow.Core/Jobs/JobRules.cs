@@ -113,9 +113,7 @@ public sealed class JobRules(JobRulesOptions options)
             return Outcomes.Accepted(job, task, name, command.CommandId);
         }
 
-        task.EndedAt = now;
-        editor.SetTaskStatus(task, TaskRunStatus.Failed, command.Terminal ? $"terminal error: {error}" : error);
-        editor.FailJob(task.TaskId, error);
+        editor.FailTask(task, error, command.Terminal ? $"terminal error: {error}" : null);
         return Outcomes.Accepted(job, task, name, command.CommandId);
     }
 

@@ -126,9 +126,7 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
                     break;
                 }
 
-                task.EndedAt = now;
-                editor.SetTaskStatus(task, TaskRunStatus.Failed, error);
-                editor.FailJob(task.TaskId, error);
+                editor.FailTask(task, error);
                 break;
             case TaskRunStatus.Cancelled:
                 var reason = string.IsNullOrWhiteSpace(command.Message) ? $"task '{task.TaskId}' was cancelled" : $"task '{task.TaskId}' was cancelled: {command.Message}";

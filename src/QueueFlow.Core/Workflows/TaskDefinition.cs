@@ -23,4 +23,7 @@ public sealed record TaskDefinition
 
     /// <summary>Start-to-close timeout of one attempt, if any.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>What the task's final failure does to the job.</summary>
+    public FailurePolicy OnFailure { get; init; } = FailurePolicy.FailJob;
 }

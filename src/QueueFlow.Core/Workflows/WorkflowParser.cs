@@ -18,7 +18,7 @@ public static class WorkflowParser
     public const int MaxRetries = 10;
 
     static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "tasks", "transitions"];
-    static readonly HashSet<string> TaskFields = ["id", "kind", "queue", "input", "retries", "timeoutSeconds", "description"];
+    static readonly HashSet<string> TaskFields = ["id", "kind", "queue", "input", "retries", "timeoutSeconds", "onFailure", "description"];
 
     public static WorkflowParseResult Parse(string json)
     {
@@ -100,6 +100,7 @@ public static class WorkflowParser
             var queue = ReadString(task, "queue", $"{path}.queue", errors, required: false);
             var retries = ReadInt(task, "retries", $"{path}.retries", 0, MaxRetries, errors) ?? 0;
             var timeout = ReadInt(task, "timeoutSeconds", $"{path}.timeoutSeconds", 1, int.MaxValue, errors);
+            var onFailure = ReadFailurePolicy(task, $"{path}.onFailure", errors);
             if (id is null)
                 continue;
 
@@ -111,6 +112,7 @@ public static class WorkflowParser
                 Input = task["input"]?.DeepClone(),
                 Retries = retries,
                 Timeout = timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                OnFailure = onFailure,
             });
         }
 
@@ -165,6 +167,24 @@ public static class WorkflowParser
         }
 
         return transitions;
+    }
+
+    /// <summary>QueueFlow's names, plus Cognite's abortWorkflow and skipTask for the same policies.</summary>
+    static FailurePolicy ReadFailurePolicy(JsonObject task, string path, List<string> errors)
+    {
+        var text = ReadString(task, "onFailure", path, errors, required: false);
+        switch (text?.ToUpperInvariant())
+        {
+            case null or "FAILJOB" or "ABORTWORKFLOW":
+                return FailurePolicy.FailJob;
+            case "ERRORTRANSITION":
+                return FailurePolicy.ErrorTransition;
+            case "CONTINUE" or "SKIPTASK":
+                return FailurePolicy.Continue;
+            default:
+                errors.Add($"{path}: '{text}' is not one of failJob, errorTransition, continue (or Cognite's abortWorkflow, skipTask)");
+                return FailurePolicy.FailJob;
+        }
     }
 
     static string? ReadString(JsonObject owner, string field, string path, List<string> errors, bool required)

@@ -22,6 +22,8 @@ public static class WorkflowValidator
                 errors.Add($"tasks: '{task.Id}' must be at most {WorkflowParser.MaxIdLength} characters without leading or trailing white space");
             if (task.Kind == TaskKind.Worker && string.IsNullOrWhiteSpace(task.Queue))
                 errors.Add($"tasks: worker task '{task.Id}' needs a queue");
+            if (task.OnFailure == FailurePolicy.ErrorTransition && !definition.Outgoing[task.Id].Any(t => t.State == FinishStates.Error))
+                errors.Add($"tasks: '{task.Id}' fails by its error transition but has no transition on 'error'");
         }
 
         var nodes = new HashSet<string>(ids, StringComparer.Ordinal) { WorkflowDefinition.Start, WorkflowDefinition.End };
