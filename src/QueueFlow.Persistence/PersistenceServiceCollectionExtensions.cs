@@ -28,7 +28,7 @@ public static class PersistenceServiceCollectionExtensions
 
         services.TryAddSingleton<OutboxRelaySignal>();
         services.AddOptions<OutboxRelayOptions>()
-            .Validate(options => options.IsValid(), "Outbox relay options: PollInterval > 0, 0 < BatchSize <= 10000, MaxBackoff >= PollInterval.")
+            .Validate(options => options.IsValid(), "Outbox relay options: PollInterval > 0, 0 < BatchSize <= 10000, MaxBackoff >= PollInterval, 0 < MaxAttempts <= 1000, SendTimeout > 0.")
             .ValidateOnStart();
         services.AddHostedService<OutboxRelay>();
 

@@ -6,7 +6,7 @@ using QueueFlow.Persistence.Workflows;
 
 namespace QueueFlow.Persistence;
 
-/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox, workflow definitions.</summary>
+/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox and its dead letters, workflow definitions.</summary>
 /// <remarks>
 /// Add a migration (from the repository root):
 /// <c>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project migrations/QueueFlow.Migrations --startup-project migrations/QueueFlow.Migrations</c>
@@ -19,6 +19,7 @@ public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> opti
     public DbSet<JobTask> JobTasks => Set<JobTask>();
     public DbSet<JobHistoryEntry> JobHistory => Set<JobHistoryEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<OutboxDeadLetter> OutboxDeadLetters => Set<OutboxDeadLetter>();
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -29,6 +30,7 @@ public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> opti
         modelBuilder.ApplyConfiguration(new JobTaskConfiguration());
         modelBuilder.ApplyConfiguration(new JobHistoryEntryConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxDeadLetterConfiguration());
         modelBuilder.ApplyConfiguration(new WorkflowDefinitionRecordConfiguration());
     }
 }

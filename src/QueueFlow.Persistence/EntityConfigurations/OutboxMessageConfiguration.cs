@@ -18,6 +18,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.RequestId).HasColumnName("request_id");
         builder.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
         builder.Property(m => m.CreatedAt).HasColumnName("created_at");
+        builder.Property(m => m.Attempts).HasColumnName("attempts");
+        builder.Property(m => m.LastError).HasColumnName("last_error");
 
         // The relay reads the oldest rows first.
         builder.HasIndex(m => m.Sequence).IsUnique().HasDatabaseName("ux_outbox_sequence");

@@ -2,7 +2,8 @@ namespace QueueFlow.Persistence.Outbox;
 
 /// <summary>
 /// A message committed with the job change that caused it, waiting for the relay. Rows are deleted
-/// once the broker confirmed them; <see cref="Sequence"/> is the relay order.
+/// once the broker confirmed them, or moved to <see cref="OutboxDeadLetter"/> when they can never be
+/// sent; <see cref="Sequence"/> is the relay order.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -18,4 +19,10 @@ public sealed class OutboxMessage
     public Guid? RequestId { get; set; }
     public string Body { get; set; } = "{}";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Failed sends so far; broker outages do not count. At <see cref="OutboxRelayOptions.MaxAttempts"/> the row is dead-lettered.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Why the last send failed (exception type and message, never the body).</summary>
+    public string? LastError { get; set; }
 }

@@ -8,10 +8,14 @@ using Microsoft.Extensions.Options;
 namespace QueueFlow.Persistence.Outbox;
 
 /// <summary>
-/// Sends committed outbox rows to the broker, oldest first, and deletes them in the same transaction once
-/// every send of the batch was confirmed; a failed batch rolls back and is sent again (at-least-once,
-/// consumers deduplicate by message id). One relay at a time drains the table (a transaction-scoped
-/// advisory lock), so several instances never send a row twice and a job's messages keep their order.
+/// Sends committed outbox rows to the broker, oldest first, with publisher confirms. Each row's send is
+/// judged on its own: sent rows are deleted, a failed row stays with <c>attempts</c> + 1 and its
+/// <c>last_error</c> (broker outages do not count, see <see cref="BrokerOutages"/>) and is moved to
+/// <c>outbox_dead_letters</c> at <see cref="OutboxRelayOptions.MaxAttempts"/>, all in the pass's one
+/// transaction, so one bad message never blocks the others. A job's messages keep their order: behind a
+/// failed row, that job's later rows wait for the next pass. Delivery is at least once (a crash before the
+/// commit sends the batch again; consumers deduplicate by message id). One relay at a time drains the
+/// table (a transaction-scoped advisory lock), so several instances never send a row twice.
 /// </summary>
 public sealed partial class OutboxRelay(
     IDbContextFactory<QueueFlowDbContext> dbFactory,
@@ -25,10 +29,13 @@ public sealed partial class OutboxRelay(
     /// <summary>The advisory lock key that serializes relays across instances ("QFOUTBOX").</summary>
     public const long LockKey = 0x5146_4F55_5442_4F58;
 
+    // last_error and the dead letter's error hold the exception's type and message, cut to this length.
+    private const int MaxErrorLength = 2000;
+
     private readonly OutboxRelayOptions _options = options.Value;
 
-    /// <summary>Relays one batch; returns how many rows it took (sent, or dropped as unreadable).</summary>
-    public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Relays one batch: sends what it can, records what failed, commits both.</summary>
+    public async Task<OutboxRelayPass> RelayBatchAsync(CancellationToken cancellationToken)
     {
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -40,27 +47,23 @@ public sealed partial class OutboxRelay(
 
                 // SKIP LOCKED still matters for anything that takes rows without the advisory lock.
                 var rows = await db.Outbox
-                    .FromSql($"""
-                        DELETE FROM queueflow.outbox WHERE message_id IN (
-                            SELECT message_id FROM queueflow.outbox ORDER BY sequence LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED)
-                        RETURNING *
-                        """)
+                    .FromSql($"SELECT * FROM queueflow.outbox ORDER BY sequence LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED")
                     .AsNoTracking()
                     .ToListAsync(cancellationToken)
                     .ConfigureAwait(false);
                 if (rows.Count == 0)
-                    return 0;
+                    return OutboxRelayPass.Empty;
 
                 // Jobs are independent, so their messages go out concurrently; each job's own stay in order.
                 var sends = rows
-                    .OrderBy(r => r.Sequence)
                     .GroupBy(r => r.JobId)
-                    .Select(job => SendInOrderAsync(job, cancellationToken));
-                await Task.WhenAll(sends).ConfigureAwait(false);
+                    .Select(job => SendInOrderAsync(job.ToList(), cancellationToken));
+                var outcomes = (await Task.WhenAll(sends).ConfigureAwait(false)).SelectMany(o => o).ToList();
 
+                var pass = await RecordAsync(db, outcomes, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                LogRelayed(rows.Count);
-                return rows.Count;
+                LogRelayed(pass.Sent, pass.Failed, pass.DeadLettered);
+                return pass with { Taken = rows.Count };
             }
         }
     }
@@ -76,9 +79,15 @@ public sealed partial class OutboxRelay(
         {
             try
             {
-                var taken = await RelayBatchAsync(stoppingToken).ConfigureAwait(false);
+                var pass = await RelayBatchAsync(stoppingToken).ConfigureAwait(false);
+                if (pass.Outage)
+                    throw new OutboxRelayOutageException(pass.OutageError);
+
                 failures = 0;
-                if (taken == _options.BatchSize)
+
+                // A full batch means more rows wait; after a failed row the next pass waits for a signal or the
+                // poll interval, so a poison row is retried at that pace instead of spinning through its attempts.
+                if (pass.Taken == _options.BatchSize && pass.Failed == 0)
                     continue;
 
                 await signal.WaitAsync(_options.PollInterval, clock, stoppingToken).ConfigureAwait(false);
@@ -128,52 +137,127 @@ public sealed partial class OutboxRelay(
         return backoff < _options.MaxBackoff ? backoff : _options.MaxBackoff;
     }
 
-    private async Task SendInOrderAsync(IEnumerable<OutboxMessage> rows, CancellationToken cancellationToken)
+    /// <summary>Sends one job's rows in order and stops at its first failure: the rest wait, unsent and uncounted.</summary>
+    private async Task<List<RowOutcome>> SendInOrderAsync(List<OutboxMessage> rows, CancellationToken cancellationToken)
     {
+        var outcomes = new List<RowOutcome>(rows.Count);
         foreach (var row in rows)
         {
-            // A row that can never be sent is dropped (and logged): kept, it would block every row behind it.
-            var type = ContractTypes.Find(row.MessageType);
-            if (type is null)
-            {
-                LogUnknownType(row.MessageId, row.JobId, row.MessageType);
-                continue;
-            }
+            var outcome = await SendAsync(row, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome);
+            if (outcome.Kind == RowOutcomeKind.Failed)
+                break;
+        }
 
-            var message = Deserialize(row, type);
-            if (message is null)
-                continue;
+        return outcomes;
+    }
 
+    private async Task<RowOutcome> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        // A row that can never be read is dead-lettered at once: retrying cannot help, and kept it would block its job.
+        var type = ContractTypes.Find(row.MessageType);
+        if (type is null)
+            return RowOutcome.Unsendable(row, $"{row.MessageType} is not a QueueFlow contract");
+
+        object? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(row.Body, type, OutboxMessages.Json);
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            return RowOutcome.Unsendable(row, $"the body does not deserialize as {row.MessageType}: {exception.GetType().Name}");
+        }
+
+        if (message is null)
+            return RowOutcome.Unsendable(row, $"the body is JSON null, not a {row.MessageType}");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SendTimeout);
+        try
+        {
             if (row.Destination is null)
             {
-                await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => Stamp(context, row)), cancellationToken)
+                await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => Stamp(context, row)), timeout.Token)
                     .ConfigureAwait(false);
             }
             else
             {
                 var endpoint = await bus.GetSendEndpoint(row.Destination).ConfigureAwait(false);
-                await endpoint.Send(message, type, Pipe.Execute<SendContext>(context => Stamp(context, row)), cancellationToken)
+                await endpoint.Send(message, type, Pipe.Execute<SendContext>(context => Stamp(context, row)), timeout.Token)
                     .ConfigureAwait(false);
             }
+
+            return RowOutcome.Sent(row);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the pass rolls back and its rows are sent again by the next relay.
+            throw;
+        }
+        catch (Exception exception)
+        {
+            var outage = BrokerOutages.IsOutage(exception, bus);
+            if (!outage)
+                LogSendFailed(exception, row.MessageId, row.JobId, row.MessageType, row.Attempts + 1, _options.MaxAttempts);
+
+            return RowOutcome.Failure(row, exception, outage);
         }
     }
 
-    private object? Deserialize(OutboxMessage row, Type type)
+    /// <summary>Deletes the sent rows, counts the failed ones and moves the hopeless ones to the dead letters.</summary>
+    private async Task<OutboxRelayPass> RecordAsync(QueueFlowDbContext db, List<RowOutcome> outcomes, CancellationToken cancellationToken)
     {
-        try
+        var sent = outcomes.Where(o => o.Kind == RowOutcomeKind.Sent).Select(o => o.Row.MessageId).ToArray();
+        if (sent.Length > 0)
         {
-            return JsonSerializer.Deserialize(row.Body, type, OutboxMessages.Json);
+            await db.Database.ExecuteSqlAsync($"DELETE FROM queueflow.outbox WHERE message_id = ANY({sent})", cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (JsonException exception)
+
+        var failed = 0;
+        var deadLettered = 0;
+        string? outageError = null;
+        var now = clock.GetUtcNow();
+        foreach (var outcome in outcomes.Where(o => o.Kind != RowOutcomeKind.Sent))
         {
-            LogUnreadable(exception, row.MessageId, row.JobId, row.MessageType);
-            return null;
+            var row = outcome.Row;
+            if (outcome.Outage)
+            {
+                // Not the message's fault: attempts stay, the error is kept for whoever looks at the row.
+                outageError ??= outcome.Error;
+                failed++;
+                await db.Database.ExecuteSqlAsync(
+                        $"UPDATE queueflow.outbox SET last_error = {outcome.Error} WHERE message_id = {row.MessageId}", cancellationToken)
+                    .ConfigureAwait(false);
+                continue;
+            }
+
+            var attempts = row.Attempts + 1;
+            if (outcome.Kind == RowOutcomeKind.Unsendable || attempts >= _options.MaxAttempts)
+            {
+                deadLettered++;
+                await db.Database.ExecuteSqlAsync($"""
+                        INSERT INTO queueflow.outbox_dead_letters
+                            (message_id, sequence, job_id, message_type, destination, request_id, body, created_at, attempts, error, dead_lettered_at)
+                        SELECT message_id, sequence, job_id, message_type, destination, request_id, body, created_at, {attempts}, {outcome.Error}, {now}
+                        FROM queueflow.outbox WHERE message_id = {row.MessageId}
+                        ON CONFLICT (message_id) DO NOTHING;
+                        DELETE FROM queueflow.outbox WHERE message_id = {row.MessageId}
+                        """, cancellationToken)
+                    .ConfigureAwait(false);
+                LogDeadLettered(row.MessageId, row.JobId, row.MessageType, attempts, outcome.Error);
+                continue;
+            }
+
+            failed++;
+            await db.Database.ExecuteSqlAsync(
+                    $"UPDATE queueflow.outbox SET attempts = {attempts}, last_error = {outcome.Error} WHERE message_id = {row.MessageId}",
+                    cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (NotSupportedException exception)
-        {
-            LogUnreadable(exception, row.MessageId, row.JobId, row.MessageType);
-            return null;
-        }
+
+        return new OutboxRelayPass(0, sent.Length, failed, deadLettered, outageError);
     }
 
     private static void Stamp(SendContext context, OutboxMessage row)
@@ -183,18 +267,41 @@ public sealed partial class OutboxRelay(
             context.RequestId = row.RequestId;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Relayed {Count} outbox messages")]
-    private partial void LogRelayed(int count);
+    private static string Describe(Exception exception)
+    {
+        var text = $"{exception.GetType().FullName}: {exception.Message}";
+        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Relayed outbox: {Sent} sent, {Failed} failed, {DeadLettered} dead-lettered")]
+    private partial void LogRelayed(int sent, int failed, int deadLettered);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
         Message = "Outbox relay pass failed ({Failures} in a row); its rows stay and are retried in {Backoff}")]
     private partial void LogPassFailed(Exception exception, int failures, TimeSpan backoff);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error,
-        Message = "Dropped outbox message {MessageId} of job {JobId}: {MessageType} is not a QueueFlow contract")]
-    private partial void LogUnknownType(Guid messageId, Guid? jobId, string messageType);
+        Message = "Dead-lettered outbox message {MessageId} of job {JobId} ({MessageType}) after {Attempts} attempt(s): {Error}")]
+    private partial void LogDeadLettered(Guid messageId, Guid? jobId, string messageType, int attempts, string error);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Error,
-        Message = "Dropped outbox message {MessageId} of job {JobId}: it does not deserialize as {MessageType}")]
-    private partial void LogUnreadable(Exception exception, Guid messageId, Guid? jobId, string messageType);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "Sending outbox message {MessageId} of job {JobId} ({MessageType}) failed, attempt {Attempt} of {MaxAttempts}; the job's later messages wait")]
+    private partial void LogSendFailed(Exception exception, Guid messageId, Guid? jobId, string messageType, int attempt, int maxAttempts);
+
+    private enum RowOutcomeKind
+    {
+        Sent,
+        Failed,
+        Unsendable,
+    }
+
+    private sealed record RowOutcome(OutboxMessage Row, RowOutcomeKind Kind, string Error, bool Outage)
+    {
+        public static RowOutcome Sent(OutboxMessage row) => new(row, RowOutcomeKind.Sent, string.Empty, Outage: false);
+
+        public static RowOutcome Failure(OutboxMessage row, Exception exception, bool outage) =>
+            new(row, RowOutcomeKind.Failed, Describe(exception), outage);
+
+        public static RowOutcome Unsendable(OutboxMessage row, string error) => new(row, RowOutcomeKind.Unsendable, error, Outage: false);
+    }
 }

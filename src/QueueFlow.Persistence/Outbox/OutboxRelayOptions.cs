@@ -1,6 +1,6 @@
 namespace QueueFlow.Persistence.Outbox;
 
-/// <summary>How the outbox relay polls and batches.</summary>
+/// <summary>How the outbox relay polls, batches and gives up on a row.</summary>
 public sealed class OutboxRelayOptions
 {
     /// <summary>Longest wait between passes without an in-process signal; bounds how long rows left by a stopped instance wait.</summary>
@@ -12,6 +12,13 @@ public sealed class OutboxRelayOptions
     /// <summary>Longest pause after repeated failed passes (broker down).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Failed sends of one row, with the broker reachable, before it is moved to the dead letters.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>Longest wait for one send's confirmation before it counts as failed.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     internal bool IsValid() =>
-        PollInterval > TimeSpan.Zero && BatchSize is > 0 and <= 10_000 && MaxBackoff >= PollInterval;
+        PollInterval > TimeSpan.Zero && BatchSize is > 0 and <= 10_000 && MaxBackoff >= PollInterval &&
+        MaxAttempts is > 0 and <= 1_000 && SendTimeout > TimeSpan.Zero;
 }

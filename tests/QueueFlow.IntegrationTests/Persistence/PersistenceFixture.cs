@@ -51,10 +51,15 @@ public sealed class PersistenceFixture
     }
 
     /// <summary>A harness whose hosted services include the outbox relay (started with the harness).</summary>
-    public ServiceProvider BuildRelayHarness(Action<IInMemoryBusFactoryConfigurator>? configureBus = null)
+    public ServiceProvider BuildRelayHarness(
+        Action<IInMemoryBusFactoryConfigurator>? configureBus = null, Action<OutboxRelayOptions>? configureRelay = null)
     {
         var services = BaseServices(null);
-        services.Configure<OutboxRelayOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200));
+        services.Configure<OutboxRelayOptions>(o =>
+        {
+            o.PollInterval = TimeSpan.FromMilliseconds(200);
+            configureRelay?.Invoke(o);
+        });
         services.AddMassTransitTestHarness(x => x.UsingInMemory((context, bus) =>
         {
             configureBus?.Invoke(bus);
