@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using QueueFlow.Core.Scheduling;
+using Quartz;
+
+namespace QueueFlow.Scheduling;
+
+/// <summary>
+/// Each timer is one Quartz job and one one-shot trigger, both named by the timer's key, in the
+/// clustered job store: whichever instance acquires the trigger first fires it, once.
+/// </summary>
+public sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, TimeProvider time, ILogger<QuartzTimerScheduler> logger) : ITimerScheduler
+{
+    public async Task ScheduleAsync(string key, DateTimeOffset dueAt, Uri destination, object message, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(message);
+        if (!destination.IsAbsoluteUri)
+            throw new ArgumentException($"The destination of timer {key} must be an absolute address such as queue:name.", nameof(destination));
+        var messageType = message.GetType();
+        if (!TimerJobData.IsContract(messageType))
+            throw new ArgumentException($"Timer {key} carries {messageType.FullName}, which is not a QueueFlow.Contracts message.", nameof(message));
+
+        // Not durable: Quartz deletes the job in the same transaction that completes its trigger, so a
+        // sent timer leaves nothing behind. Requests recovery: if the instance running it dies before
+        // it completes, another instance fires it again (the saga fences a second delivery).
+        var job = JobBuilder.Create<SendTimerJob>()
+            .WithIdentity(key, TimerJobData.JobGroup)
+            .UsingJobData(TimerJobData.Destination, destination.ToString())
+            .UsingJobData(TimerJobData.MessageType, messageType.FullName!)
+            .UsingJobData(TimerJobData.Message, TimerJobData.Serialize(message))
+            .RequestRecovery()
+            .Build();
+
+        // A time already past is made now, so the next acquisition takes it rather than Quartz's misfire
+        // scan, which runs far less often. FireNow: a timer found past the misfire threshold (every
+        // instance was down when it fell due) fires at once rather than being skipped as missed.
+        var now = time.GetUtcNow();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key, TimerJobData.JobGroup)
+            .ForJob(job)
+            .StartAt(dueAt > now ? dueAt : now)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+
+        // One store operation under the store's lock: a re-schedule replaces job and trigger together,
+        // so a retried or changed schedule of the same key leaves exactly one timer.
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        TimerLog.Scheduled(logger, key, dueAt, messageType.Name, destination);
+    }
+
+    public async Task CancelAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var found = await scheduler.DeleteJob(new JobKey(key, TimerJobData.JobGroup), cancellationToken).ConfigureAwait(false);
+        TimerLog.Cancelled(logger, key, found);
+    }
+}

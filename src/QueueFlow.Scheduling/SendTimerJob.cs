@@ -1,0 +1,69 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace QueueFlow.Scheduling;
+
+/// <summary>
+/// Fires a timer: sends its message to its destination through the bus, as its contract type, so it
+/// goes out as every other QueueFlow message does (plain JSON with the MT-MessageType header).
+/// </summary>
+/// <remarks>
+/// Stored in the job store by its type name: renaming or moving this class strands every pending timer.
+/// A failed send throws, and Quartz fires the timer again under the retry policy below (1 s, doubling,
+/// at most a minute apart, for as long as it takes), so a broker outage delays timers but loses none.
+/// </remarks>
+[RetryPolicy(int.MaxValue, "00:00:01", 2.0, MaxDelay = "00:01:00", Jitter = 0.2)]
+public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, ILogger<SendTimerJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var key = context.JobDetail.Key.Name;
+        var data = context.JobDetail.JobDataMap;
+
+        // Nothing below can be cured by firing again, so an unreadable timer is reported and let go.
+        var typeName = data.GetString(TimerJobData.MessageType);
+        if (!TimerJobData.TryResolve(typeName, out var messageType))
+        {
+            TimerLog.Unreadable(logger, key, $"message type '{typeName}' is not a QueueFlow contract");
+            return;
+        }
+
+        if (!Uri.TryCreate(data.GetString(TimerJobData.Destination), UriKind.Absolute, out var destination))
+        {
+            TimerLog.Unreadable(logger, key, "no absolute destination");
+            return;
+        }
+
+        object? message;
+        try
+        {
+            message = TimerJobData.Deserialize(data.GetString(TimerJobData.Message) ?? string.Empty, messageType);
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            TimerLog.Unreadable(logger, key, $"the message is not valid {messageType.Name} JSON: {exception.Message}");
+            return;
+        }
+
+        if (message is null)
+        {
+            TimerLog.Unreadable(logger, key, "the message is null");
+            return;
+        }
+
+        try
+        {
+            var endpoint = await sendEndpointProvider.GetSendEndpoint(destination).ConfigureAwait(false);
+            await endpoint.Send(message, messageType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            TimerLog.SendFailed(logger, exception, key, messageType.Name, destination, context.RetryAttempt);
+            throw new JobExecutionException($"Timer {key} could not be sent.", exception);
+        }
+
+        TimerLog.Sent(logger, key, messageType.Name, destination, context.RetryAttempt);
+    }
+}
