@@ -68,6 +68,27 @@ internal static class TestWorkflows
         }
         """;
 
+    /// <summary>draft, then review, which loops back to draft until it approves; at most 3 iterations.</summary>
+    public const string Revisions = """
+        {
+          "name": "revisions",
+          "version": 1,
+          "maxIterations": 3,
+          "tasks": [
+            { "id": "draft", "queue": "work.draft" },
+            { "id": "review", "kind": "manual" },
+            { "id": "publish", "queue": "work.publish", "input": { "text": "${tasks.draft.output.text}" } }
+          ],
+          "transitions": [
+            { "from": "workflow_start", "to": "draft" },
+            { "from": "draft", "to": "review" },
+            { "from": "review", "to": "draft", "state": "loop" },
+            { "from": "review", "to": "publish" },
+            { "from": "publish", "to": "workflow_end" }
+          ]
+        }
+        """;
+
     public static WorkflowDefinition Parse(string json) =>
         WorkflowParser.Parse(json) is { Definition: { } definition } ? definition : throw new InvalidOperationException("test workflow is invalid");
 }

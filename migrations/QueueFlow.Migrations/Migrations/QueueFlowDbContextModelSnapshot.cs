@@ -204,6 +204,10 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("input");
 
+                    b.Property<int>("Iteration")
+                        .HasColumnType("integer")
+                        .HasColumnName("iteration");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)

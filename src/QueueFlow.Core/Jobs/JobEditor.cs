@@ -73,7 +73,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         task.Error = null;
         task.EndedAt = null;
         task.FinishState = null;
-        task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, StartedAt = now });
+        task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, Iteration = task.Iteration, StartedAt = now });
         SetTaskStatus(task, TaskRunStatus.Running);
         if (task.Kind != TaskKind.Worker || task.Queue is null)
             return;
@@ -104,14 +104,53 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     public void Advance(string fromId, string finishState)
     {
         var outgoing = definition.Outgoing[fromId].ToList();
-        if (fromId != WorkflowDefinition.Start && !outgoing.Any(e => e.State == finishState))
+        var taken = outgoing.Where(e => e.State == finishState).ToList();
+        if (fromId != WorkflowDefinition.Start && taken.Count == 0)
         {
             FailJob(fromId, $"No available transitions found from completed task(s): '{fromId}' finished with '{finishState}'");
             return;
         }
 
-        foreach (var target in outgoing.Select(e => e.To).Distinct(StringComparer.Ordinal))
+        // A task that loops back will finish again, so the forward transitions it did not take now are not dead yet.
+        var loops = taken.Where(definition.IsLoop).ToList();
+        foreach (var loop in loops)
+            Loop(loop);
+
+        var targets = loops.Count > 0 ? taken.Where(e => !definition.IsLoop(e)) : definition.ForwardOutgoing[fromId];
+        foreach (var target in targets.Select(e => e.To).Distinct(StringComparer.Ordinal))
             Evaluate(target);
+    }
+
+    /// <summary>
+    /// Runs the loop's body again as a new iteration: every task on a forward path from the loop's target
+    /// to its source goes back to Pending (its attempts stay, as the iteration's record) and the target
+    /// is dispatched. Past the definition's maximum the job fails instead.
+    /// </summary>
+    void Loop(TransitionDefinition loop)
+    {
+        if (job.Status is not (JobStatus.Running or JobStatus.Paused))
+            return;
+
+        var target = job.FindTask(loop.To)!;
+        var iteration = target.Iteration + 1;
+        if (iteration >= definition.MaxIterations)
+        {
+            FailJob(loop.To, $"task '{loop.To}' reached the workflow's maximum of {definition.MaxIterations} iterations (loop '{loop.From}' -> '{loop.To}' on '{loop.State}')");
+            return;
+        }
+
+        foreach (var id in definition.LoopBody(loop))
+        {
+            var task = job.FindTask(id)!;
+            task.Iteration = iteration;
+            task.FinishState = null;
+            task.EndedAt = null;
+            task.Error = null;
+            if (task.Status != TaskRunStatus.Pending)
+                SetTaskStatus(task, TaskRunStatus.Pending, $"iteration {iteration + 1}: loop '{loop.From}' -> '{loop.To}'");
+        }
+
+        Dispatch(target);
     }
 
     void Evaluate(string id)
@@ -119,7 +158,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         if (job.Status is not (JobStatus.Running or JobStatus.Paused))
             return;
 
-        var incoming = definition.Incoming[id].ToList();
+        var incoming = definition.ForwardIncoming[id].ToList();
         if (!incoming.All(e => IsSettled(e.From)))
             return;
 
@@ -145,7 +184,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
 
         task.EndedAt = now;
         SetTaskStatus(task, TaskRunStatus.Skipped, "no incoming transition was taken");
-        foreach (var next in definition.Outgoing[id].Select(e => e.To).Distinct(StringComparer.Ordinal))
+        foreach (var next in definition.ForwardOutgoing[id].Select(e => e.To).Distinct(StringComparer.Ordinal))
             Evaluate(next);
     }
 

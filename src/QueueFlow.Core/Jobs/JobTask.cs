@@ -16,6 +16,9 @@ public sealed class JobTask
     /// <summary>The finish state the task completed with (success, error, loop, …).</summary>
     public string? FinishState { get; set; }
 
+    /// <summary>Which run of the task this is: 0, then one more each time a loop brings the job back to it.</summary>
+    public int Iteration { get; set; }
+
     /// <summary>How many attempts have been dispatched; 0 while the task has not run.</summary>
     public int Attempt { get; set; }
 

@@ -7,6 +7,9 @@ public sealed record TaskAttempt
 {
     public required Guid Id { get; init; }
     public required int Number { get; init; }
+
+    /// <summary>The task's iteration this attempt belongs to.</summary>
+    public int Iteration { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; set; }
     public TaskRunStatus Status { get; set; } = TaskRunStatus.Running;

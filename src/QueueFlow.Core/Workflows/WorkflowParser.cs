@@ -17,7 +17,7 @@ public static class WorkflowParser
     public const int MaxIdLength = 255;
     public const int MaxRetries = 10;
 
-    static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "tasks", "transitions"];
+    static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "maxIterations", "tasks", "transitions"];
     static readonly HashSet<string> TaskFields = ["id", "kind", "queue", "input", "retries", "timeoutSeconds", "onFailure", "description"];
 
     public static WorkflowParseResult Parse(string json)
@@ -57,12 +57,13 @@ public static class WorkflowParser
                 errors.Add("version: must be a whole number of at least 1");
         }
 
+        var maxIterations = ReadInt(document, "maxIterations", "maxIterations", 1, 10_000, errors) ?? WorkflowDefinition.DefaultMaxIterations;
         var tasks = ReadTasks(document["tasks"], errors);
         var transitions = ReadTransitions(document["transitions"], errors);
         if (errors.Count > 0 || name is null)
             return new WorkflowParseResult(null, errors);
 
-        var definition = new WorkflowDefinition(name, version, tasks, transitions);
+        var definition = new WorkflowDefinition(name, version, tasks, transitions, maxIterations);
         errors.AddRange(WorkflowValidator.Validate(definition));
         return errors.Count > 0 ? new WorkflowParseResult(null, errors) : new WorkflowParseResult(definition, []);
     }

@@ -45,8 +45,8 @@ public static class WorkflowValidator
         if (errors.Count > 0)
             return errors;
 
-        var forward = Reach(WorkflowDefinition.Start, definition.Outgoing, t => t.To);
-        var backward = Reach(WorkflowDefinition.End, definition.Incoming, t => t.From);
+        var forward = WorkflowDefinition.Reach(WorkflowDefinition.Start, definition.Outgoing, t => t.To);
+        var backward = WorkflowDefinition.Reach(WorkflowDefinition.End, definition.Incoming, t => t.From);
         if (!forward.Contains(WorkflowDefinition.End))
             errors.Add("transitions: there is no path from workflow_start to workflow_end");
         foreach (var task in definition.Tasks)
@@ -57,51 +57,6 @@ public static class WorkflowValidator
                 errors.Add($"tasks: '{task.Id}' has no path to workflow_end");
         }
 
-        if (errors.Count == 0 && FindCycle(definition) is { } cycle)
-            errors.Add($"transitions: loop {string.Join(" -> ", cycle)}: loops are not supported yet");
-
         return errors;
-    }
-
-    static HashSet<string> Reach(string from, ILookup<string, TransitionDefinition> edges, Func<TransitionDefinition, string> next)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { from };
-        var pending = new Stack<string>([from]);
-        while (pending.TryPop(out var node))
-        {
-            foreach (var edge in edges[node])
-            {
-                if (seen.Add(next(edge)))
-                    pending.Push(next(edge));
-            }
-        }
-
-        return seen;
-    }
-
-    static List<string>? FindCycle(WorkflowDefinition definition)
-    {
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var path = new List<string>();
-        return Visit(WorkflowDefinition.Start);
-
-        List<string>? Visit(string node)
-        {
-            var at = path.IndexOf(node);
-            if (at >= 0)
-                return [.. path[at..], node];
-            if (!done.Add(node))
-                return null;
-
-            path.Add(node);
-            foreach (var edge in definition.Outgoing[node])
-            {
-                if (Visit(edge.To) is { } cycle)
-                    return cycle;
-            }
-
-            path.RemoveAt(path.Count - 1);
-            return null;
-        }
     }
 }

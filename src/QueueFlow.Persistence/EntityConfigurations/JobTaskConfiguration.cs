@@ -17,6 +17,7 @@ internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
         builder.Property(t => t.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
         builder.Property(t => t.FinishState).HasColumnName("finish_state").HasMaxLength(64);
         builder.Property(t => t.Attempt).HasColumnName("attempt");
+        builder.Property(t => t.Iteration).HasColumnName("iteration");
         builder.Property(t => t.AttemptId).HasColumnName("attempt_id");
         builder.Property(t => t.Input).HasColumnName("input").HasColumnType("jsonb");
         builder.Property(t => t.Output).HasColumnName("output").HasColumnType("jsonb");

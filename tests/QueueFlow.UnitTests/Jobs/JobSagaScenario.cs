@@ -27,7 +27,7 @@ public abstract class JobSagaScenario : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = new ServiceCollection()
-            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching, TestWorkflows.Policies))
+            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching, TestWorkflows.Policies, TestWorkflows.Revisions))
             .AddSingleton(Options)
             .AddSingleton(sp => new JobRules(sp.GetRequiredService<JobRulesOptions>()))
             .AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<JobRulesOptions>()))
@@ -36,6 +36,10 @@ public abstract class JobSagaScenario : IAsyncLifetime
             .BuildServiceProvider(true);
         Harness = _provider.GetRequiredService<ITestHarness>();
         Harness.TestTimeout = TimeSpan.FromSeconds(10);
+
+        // The harness stops waiting once the bus looks idle; on a loaded CI machine its default of about a
+        // second can pass before a just-published command is picked up.
+        Harness.TestInactivityTimeout = TimeSpan.FromSeconds(5);
         await Harness.Start();
         Saga = Harness.GetSagaStateMachineHarness<JobSagaStateMachine, Job>();
     }

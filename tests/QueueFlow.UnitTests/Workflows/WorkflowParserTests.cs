@@ -109,19 +109,14 @@ public sealed class When_a_workflow_definition_is_parsed
     }
 
     [Fact]
-    public void Should_refuse_loops_until_iterations_are_supported()
+    public void Should_accept_a_loop_and_know_which_tasks_it_runs_again()
     {
-        var result = WorkflowParser.Parse("""
-            {
-              "name": "loop",
-              "tasks": [ { "id": "a", "queue": "q" }, { "id": "b", "queue": "q" } ],
-              "transitions": [
-                { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "b" },
-                { "from": "b", "to": "a", "state": "loop" }, { "from": "b", "to": "workflow_end" }
-              ]
-            }
-            """);
+        var definition = TestWorkflows.Parse(TestWorkflows.Revisions);
 
-        Assert.Equal(["transitions: loop a -> b -> a: loops are not supported yet"], result.Errors);
+        var loop = Assert.Single(definition.Transitions, definition.IsLoop);
+        Assert.Equal(new TransitionDefinition("review", "draft", "loop"), loop);
+        Assert.Equal(["draft", "review"], definition.LoopBody(loop).Order());
+        Assert.Equal(3, definition.MaxIterations);
+        Assert.DoesNotContain(loop, definition.ForwardIncoming["draft"]);
     }
 }
