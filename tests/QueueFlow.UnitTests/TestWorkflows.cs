@@ -89,6 +89,25 @@ internal static class TestWorkflows
         }
         """;
 
+    /// <summary>slow has a start-to-close and a heartbeat timeout and one immediate retry; once never retries a timeout.</summary>
+    public const string Timed = """
+        {
+          "name": "timed",
+          "version": 1,
+          "deadlineSeconds": 600,
+          "onDeadline": "cancelJob",
+          "tasks": [
+            { "id": "slow", "queue": "work.slow", "timeoutSeconds": 30, "heartbeatTimeoutSeconds": 10, "retries": 1, "retryDelaySeconds": 0 },
+            { "id": "once", "queue": "work.once", "timeoutSeconds": 5, "retries": 3, "retryOnTimeout": false }
+          ],
+          "transitions": [
+            { "from": "workflow_start", "to": "slow" },
+            { "from": "slow", "to": "once" },
+            { "from": "once", "to": "workflow_end" }
+          ]
+        }
+        """;
+
     public static WorkflowDefinition Parse(string json) =>
         WorkflowParser.Parse(json) is { Definition: { } definition } ? definition : throw new InvalidOperationException("test workflow is invalid");
 }

@@ -16,5 +16,8 @@ public sealed record StartJob
 
     /// <summary>The job's initial variables: a JSON object.</summary>
     public JsonElement? Variables { get; init; }
+
+    /// <summary>When the first tasks may start; at once when absent or past.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
     public Guid? CommandId { get; init; }
 }

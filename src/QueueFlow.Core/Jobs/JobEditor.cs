@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Scheduling;
 using QueueFlow.Core.Workflows;
 
 namespace QueueFlow.Core.Jobs;
@@ -13,6 +14,9 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
 {
     public Job Job => job;
     public DateTimeOffset Now => now;
+
+    /// <summary>Tasks that become ready before this time are scheduled for it instead of dispatched (a job's scheduled start).</summary>
+    public DateTimeOffset? StartNotBefore { get; set; }
 
     public void Record(string kind, string? taskId = null, Guid? attemptId = null, string? from = null, string? to = null, string? detail = null)
     {
@@ -34,6 +38,13 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     }
 
     public void Publish(object message) => job.PendingMessages.Add(new OutgoingMessage(message, null, null, NewId.NextGuid()));
+
+    /// <summary>Asks, through the outbox, for <paramref name="message"/> to come back to the saga at <paramref name="dueAt"/>.</summary>
+    public void ScheduleTimer(string key, DateTimeOffset dueAt, object message) =>
+        job.PendingMessages.Add(new OutgoingMessage(message, TimerRequest.Schedule(key, dueAt), null, NewId.NextGuid()));
+
+    public void CancelTimer(string key, object placeholder) =>
+        job.PendingMessages.Add(new OutgoingMessage(placeholder, TimerRequest.Cancel(key), null, NewId.NextGuid()));
 
     public void SetTaskStatus(JobTask task, TaskRunStatus to, string? reason = null)
     {
@@ -65,6 +76,10 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             return;
         }
 
+        // Started early (a forced or proposed Running): the start timer must not open another attempt later.
+        if (task.ScheduledAt > now)
+            CancelTimer(TimerKeys.ScheduledStart(job.CorrelationId, task.TaskId), new StartScheduledTask { JobId = job.CorrelationId, TaskId = task.TaskId, Attempt = task.Attempt + 1 });
+        task.ScheduledAt = null;
         task.Attempt++;
         task.AttemptId = NewId.NextGuid();
         task.Input = input?.ToJsonString() ?? "{}";
@@ -75,6 +90,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         task.FinishState = null;
         task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, Iteration = task.Iteration, StartedAt = now });
         SetTaskStatus(task, TaskRunStatus.Running);
+        StartAttemptTimers(task, taskDefinition);
         if (task.Kind != TaskKind.Worker || task.Queue is null)
             return;
 
@@ -94,6 +110,69 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             new Uri($"queue:{task.Queue}"),
             null,
             NewId.NextGuid()));
+    }
+
+    void StartAttemptTimers(JobTask task, TaskDefinition taskDefinition)
+    {
+        var attemptId = task.AttemptId!.Value;
+        if (task.Deadline is { } deadline)
+        {
+            ScheduleTimer(TimerKeys.StartToClose(job.CorrelationId, task.TaskId, attemptId), deadline,
+                new TimeOutTaskAttempt { JobId = job.CorrelationId, TaskId = task.TaskId, AttemptId = attemptId, Timeout = TimeoutKinds.StartToClose });
+        }
+
+        if (taskDefinition.HeartbeatTimeout is { } heartbeat)
+            ScheduleHeartbeatTimeout(task, attemptId, now + heartbeat);
+    }
+
+    public void ScheduleHeartbeatTimeout(JobTask task, Guid attemptId, DateTimeOffset dueAt) =>
+        ScheduleTimer(TimerKeys.Heartbeat(job.CorrelationId, task.TaskId, attemptId), dueAt,
+            new TimeOutTaskAttempt { JobId = job.CorrelationId, TaskId = task.TaskId, AttemptId = attemptId, Timeout = TimeoutKinds.Heartbeat });
+
+    /// <summary>
+    /// Ends the task's current attempt, if it is still running, and removes its timers: every way out of
+    /// an attempt passes through here, so no timer outlives the attempt it guards.
+    /// </summary>
+    public void CloseAttempt(JobTask task, TaskRunStatus status, string? error = null, string? finishState = null)
+    {
+        if (task.AttemptId is not { } attemptId || task.FindAttempt(attemptId) is not { Status: TaskRunStatus.Running } attempt)
+            return;
+
+        attempt.Status = status;
+        attempt.Error = error;
+        attempt.FinishState = finishState;
+        attempt.EndedAt = now;
+        var timeout = new TimeOutTaskAttempt { JobId = job.CorrelationId, TaskId = task.TaskId, AttemptId = attemptId, Timeout = TimeoutKinds.StartToClose };
+        if (task.Deadline is not null)
+            CancelTimer(TimerKeys.StartToClose(job.CorrelationId, task.TaskId, attemptId), timeout);
+        if (definition.TasksById[task.TaskId].HeartbeatTimeout is not null)
+            CancelTimer(TimerKeys.Heartbeat(job.CorrelationId, task.TaskId, attemptId), timeout with { Timeout = TimeoutKinds.Heartbeat });
+    }
+
+    /// <summary>Schedules the next attempt after the task's backoff; with no delay it is dispatched at once.</summary>
+    public void ScheduleRetry(JobTask task, string reason)
+    {
+        var taskDefinition = definition.TasksById[task.TaskId];
+        var delay = RetryBackoff.Delay(taskDefinition, task.Attempt, task.AttemptId ?? Guid.Empty);
+        if (delay <= TimeSpan.Zero)
+        {
+            SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
+            Dispatch(task);
+            return;
+        }
+
+        ScheduleStart(task, now + delay, $"{reason}; retry at {now + delay:O}");
+    }
+
+    /// <summary>Holds a ready task as Scheduled until <paramref name="at"/>, when a timer dispatches its next attempt.</summary>
+    public void ScheduleStart(JobTask task, DateTimeOffset at, string reason)
+    {
+        // Timers keep milliseconds; the task shows the time its timer will actually fire.
+        at = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
+        task.ScheduledAt = at;
+        SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
+        ScheduleTimer(TimerKeys.ScheduledStart(job.CorrelationId, task.TaskId), at,
+            new StartScheduledTask { JobId = job.CorrelationId, TaskId = task.TaskId, Attempt = task.Attempt + 1 });
     }
 
     /// <summary>
@@ -178,7 +257,10 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
 
         if (arrived)
         {
-            Dispatch(task);
+            if (StartNotBefore > now)
+                ScheduleStart(task, StartNotBefore.Value, "the job is scheduled to start later");
+            else
+                Dispatch(task);
             return;
         }
 
@@ -191,16 +273,17 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     bool IsSettled(string id) =>
         id == WorkflowDefinition.Start || job.FindTask(id) is { Status: TaskRunStatus.Completed or TaskRunStatus.Skipped or TaskRunStatus.Failed or TaskRunStatus.Cancelled or TaskRunStatus.TimedOut };
 
+    // A failed or timed-out task's transitions count when its failure policy gave it a finish state.
     bool IsTaken(TransitionDefinition edge) =>
         edge.From == WorkflowDefinition.Start
             ? edge.State == TransitionDefinition.Success
-            : job.FindTask(edge.From) is { Status: TaskRunStatus.Completed or TaskRunStatus.Failed } from && from.FinishState == edge.State;
+            : job.FindTask(edge.From) is { Status: TaskRunStatus.Completed or TaskRunStatus.Failed or TaskRunStatus.TimedOut } from && from.FinishState == edge.State;
 
     /// <summary>
     /// Fails a task for good and applies its failure policy: fail the job, follow its <c>error</c>
     /// transitions, or carry on as if it succeeded with the failure kept in the job's errors.
     /// </summary>
-    public void FailTask(JobTask task, string error, string? reason = null)
+    public void FailTask(JobTask task, string error, string? reason = null, TaskRunStatus status = TaskRunStatus.Failed)
     {
         task.Error = error;
         task.EndedAt = now;
@@ -211,7 +294,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             FailurePolicy.Continue => TransitionDefinition.Success,
             _ => null,
         };
-        SetTaskStatus(task, TaskRunStatus.Failed, reason ?? error);
+        SetTaskStatus(task, status, reason ?? error);
         if (policy == FailurePolicy.FailJob)
         {
             FailJob(task.TaskId, error);
@@ -234,6 +317,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     void CompleteJob()
     {
         job.EndedAt = now;
+        CancelDeadline();
         SetJobStatus(JobStatus.Completed);
         Publish(new JobCompleted { JobId = job.CorrelationId, Workflow = job.Workflow, Variables = JsonDocument.Parse(job.Variables).RootElement.Clone(), At = now });
     }
@@ -242,14 +326,35 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     public void FailJob(string taskId, string message)
     {
         job.Errors.Add(new JobError(taskId, message, now));
-        foreach (var task in job.Tasks.Where(t => t.Status is TaskRunStatus.Running or TaskRunStatus.Scheduled or TaskRunStatus.Paused))
-        {
-            task.EndedAt = now;
-            SetTaskStatus(task, TaskRunStatus.Cancelled, "the job failed");
-        }
-
+        StopOpenTasks("the job failed");
         job.EndedAt = now;
         SetJobStatus(JobStatus.Failed, message);
         Publish(new JobFailed { JobId = job.CorrelationId, Workflow = job.Workflow, Errors = [.. job.Errors], At = now });
+    }
+
+    public void CancelJob(string reason)
+    {
+        StopOpenTasks("the job was cancelled");
+        job.EndedAt = now;
+        SetJobStatus(JobStatus.Cancelled, reason);
+    }
+
+    void StopOpenTasks(string reason)
+    {
+        CancelDeadline();
+        foreach (var task in job.Tasks.Where(t => t.Status is TaskRunStatus.Running or TaskRunStatus.Scheduled or TaskRunStatus.Paused))
+        {
+            if (task.Status == TaskRunStatus.Scheduled)
+                CancelTimer(TimerKeys.ScheduledStart(job.CorrelationId, task.TaskId), new StartScheduledTask { JobId = job.CorrelationId, TaskId = task.TaskId, Attempt = task.Attempt + 1 });
+            CloseAttempt(task, TaskRunStatus.Cancelled, reason);
+            task.EndedAt = now;
+            SetTaskStatus(task, TaskRunStatus.Cancelled, reason);
+        }
+    }
+
+    void CancelDeadline()
+    {
+        if (definition.Deadline is not null)
+            CancelTimer(TimerKeys.Deadline(job.CorrelationId), new ExpireJob { JobId = job.CorrelationId });
     }
 }

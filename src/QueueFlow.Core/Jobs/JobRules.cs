@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Scheduling;
 using QueueFlow.Core.Workflows;
 
 namespace QueueFlow.Core.Jobs;
@@ -36,9 +37,11 @@ public sealed class JobRules(JobRulesOptions options)
             Status = TaskRunStatus.Pending,
         })];
 
-        var editor = new JobEditor(job, definition, now, command.CommandId);
+        var editor = new JobEditor(job, definition, now, command.CommandId) { StartNotBefore = command.ScheduledAt };
         editor.Record("JobStarted", to: nameof(JobStatus.Running), detail: $"{definition.Name} v{job.WorkflowVersion}");
         editor.Publish(new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, To = JobStatus.Running, At = now });
+        if (definition.Deadline is { } deadline)
+            editor.ScheduleTimer(TimerKeys.Deadline(job.CorrelationId), now + deadline, new ExpireJob { JobId = job.CorrelationId });
         editor.Advance(WorkflowDefinition.Start, TransitionDefinition.Success);
         return Outcomes.Accepted(job, null, nameof(StartJob), command.CommandId);
     }
@@ -73,9 +76,7 @@ public sealed class JobRules(JobRulesOptions options)
             job.Variables = JsonObjects.Merge(job.Variables, variables);
 
         var finishState = string.IsNullOrWhiteSpace(command.FinishState) ? TransitionDefinition.Success : command.FinishState;
-        attempt.Status = TaskRunStatus.Completed;
-        attempt.FinishState = finishState;
-        attempt.EndedAt = now;
+        editor.CloseAttempt(task, TaskRunStatus.Completed, finishState: finishState);
         task.FinishState = finishState;
         task.EndedAt = now;
         editor.SetTaskStatus(task, TaskRunStatus.Completed);
@@ -99,17 +100,13 @@ public sealed class JobRules(JobRulesOptions options)
             task.Output = JsonObjects.Merge(task.Output, output);
 
         var error = string.IsNullOrWhiteSpace(command.Error) ? "the task failed" : command.Error;
-        attempt.Status = TaskRunStatus.Failed;
-        attempt.Error = error;
-        attempt.EndedAt = now;
         task.Error = error;
-
         var editor = new JobEditor(job, definition, now, command.CommandId);
+        editor.CloseAttempt(task, TaskRunStatus.Failed, error);
         var retries = definition.TasksById[task.TaskId].Retries;
         if (!command.Terminal && task.Attempt <= retries)
         {
-            editor.SetTaskStatus(task, TaskRunStatus.Scheduled, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
-            editor.Dispatch(task);
+            editor.ScheduleRetry(task, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
             return Outcomes.Accepted(job, task, name, command.CommandId);
         }
 

@@ -15,14 +15,16 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     readonly IWorkflowCatalog _catalog;
     readonly JobRules _rules;
     readonly TaskStateRules _stateRules;
+    readonly TimerRules _timerRules;
     readonly TimeProvider _time;
     readonly ILogger<JobSagaStateMachine> _logger;
 
-    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TaskStateRules stateRules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
+    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TaskStateRules stateRules, TimerRules timerRules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
     {
         _catalog = catalog;
         _rules = rules;
         _stateRules = stateRules;
+        _timerRules = timerRules;
         _time = time;
         _logger = logger;
 
@@ -44,6 +46,16 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
             e.CorrelateById(c => c.Message.JobId);
             e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.SetTaskState), c.Message.CommandId, CommandStatus.Aborted)));
         });
+        Event(() => TaskHeartbeat, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.TaskHeartbeat), null)));
+        });
+
+        // A job's own timers can outlive a job that was never stored (a refused start): nothing to do.
+        Event(() => StartScheduledTask, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => TimeOutTaskAttempt, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ExpireJob, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
 
         Initially(
             When(StartJob)
@@ -63,6 +75,17 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
                 .ThenAsync(SyncStateAsync),
             When(SetTaskState)
                 .ThenAsync(async c => Answer(c, _stateRules.SetState(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(TaskHeartbeat)
+                .ThenAsync(async c => Answer(c, _timerRules.Heartbeat(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow()))),
+            When(StartScheduledTask)
+                .ThenAsync(async c => Answer(c, TimerRules.StartScheduled(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(TimeOutTaskAttempt)
+                .ThenAsync(async c => Answer(c, TimerRules.TimeOut(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(ExpireJob)
+                .ThenAsync(async c => Answer(c, TimerRules.Expire(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
                 .ThenAsync(SyncStateAsync));
 
         SetCompletedWhenFinalized();
@@ -78,6 +101,10 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     public Event<CompleteTask> CompleteTask { get; private set; } = null!;
     public Event<FailTask> FailTask { get; private set; } = null!;
     public Event<SetTaskState> SetTaskState { get; private set; } = null!;
+    public Event<TaskHeartbeat> TaskHeartbeat { get; private set; } = null!;
+    public Event<StartScheduledTask> StartScheduledTask { get; private set; } = null!;
+    public Event<TimeOutTaskAttempt> TimeOutTaskAttempt { get; private set; } = null!;
+    public Event<ExpireJob> ExpireJob { get; private set; } = null!;
 
     async Task StartAsync(BehaviorContext<Job, StartJob> context)
     {

@@ -16,6 +16,11 @@ public sealed record TaskAttempt
     public string? FinishState { get; set; }
     public string? Error { get; set; }
 
+    /// <summary>The worker's last heartbeat on this attempt, with the progress (0 to 1) and details it gave.</summary>
+    public DateTimeOffset? LastHeartbeatAt { get; set; }
+    public double? Progress { get; set; }
+    public string? Details { get; set; }
+
     /// <summary>State proposals with a transition id applied while this attempt was current, to answer repeats.</summary>
     public List<RecordedTransition> Transitions { get; set; } = [];
 }

@@ -47,8 +47,6 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
     {
         if (command.State is TaskRunStatus.Pending or TaskRunStatus.Skipped or TaskRunStatus.TimedOut)
             return $"{command.State} is not a state to propose: propose Scheduled, Running, Completed, Failed, Cancelled or Paused";
-        if (command.State == TaskRunStatus.Scheduled && command.ScheduledTime > now)
-            return "scheduling a task for a later time is not supported yet: propose Scheduled without a future scheduledTime";
         if (rules.CheckObject(command.Output, "output") is { } invalid)
             return invalid;
         if (command.AttemptId is { } attemptId)
@@ -101,13 +99,17 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
             case TaskRunStatus.Running when task.Status == TaskRunStatus.Paused:
                 editor.SetTaskStatus(task, TaskRunStatus.Running, "resumed");
                 break;
+            case TaskRunStatus.Scheduled when command.ScheduledTime > now:
+                editor.CloseAttempt(task, TaskRunStatus.Cancelled, "superseded by a scheduled attempt");
+                editor.ScheduleStart(task, command.ScheduledTime.Value, command.Message ?? "scheduled");
+                break;
             case TaskRunStatus.Running or TaskRunStatus.Scheduled:
-                EndAttempt(task, TaskRunStatus.Cancelled, "superseded by a new attempt", now);
+                editor.CloseAttempt(task, TaskRunStatus.Cancelled, "superseded by a new attempt");
                 editor.Dispatch(task);
                 break;
             case TaskRunStatus.Completed:
                 var finishState = string.IsNullOrWhiteSpace(command.FinishState) ? TransitionDefinition.Success : command.FinishState;
-                EndAttempt(task, TaskRunStatus.Completed, null, now, finishState);
+                editor.CloseAttempt(task, TaskRunStatus.Completed, finishState: finishState);
                 task.FinishState = finishState;
                 task.EndedAt = now;
                 editor.SetTaskStatus(task, TaskRunStatus.Completed, command.Force ? "forced" : null);
@@ -116,13 +118,12 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
                 break;
             case TaskRunStatus.Failed:
                 var error = string.IsNullOrWhiteSpace(command.Message) ? "the task failed" : command.Message;
-                EndAttempt(task, TaskRunStatus.Failed, error, now);
+                editor.CloseAttempt(task, TaskRunStatus.Failed, error);
                 task.Error = error;
                 var retries = definition.TasksById[task.TaskId].Retries;
                 if (active && !command.Force && task.Attempt > 0 && task.Attempt <= retries)
                 {
-                    editor.SetTaskStatus(task, TaskRunStatus.Scheduled, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
-                    editor.Dispatch(task);
+                    editor.ScheduleRetry(task, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
                     break;
                 }
 
@@ -130,7 +131,7 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
                 break;
             case TaskRunStatus.Cancelled:
                 var reason = string.IsNullOrWhiteSpace(command.Message) ? $"task '{task.TaskId}' was cancelled" : $"task '{task.TaskId}' was cancelled: {command.Message}";
-                EndAttempt(task, TaskRunStatus.Cancelled, reason, now);
+                editor.CloseAttempt(task, TaskRunStatus.Cancelled, reason);
                 task.EndedAt = now;
                 editor.SetTaskStatus(task, TaskRunStatus.Cancelled, reason);
                 editor.FailJob(task.TaskId, reason);
@@ -138,15 +139,5 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
         }
 
         return Outcomes.Accepted(job, task, Name, command.CommandId);
-    }
-
-    static void EndAttempt(JobTask task, TaskRunStatus status, string? error, DateTimeOffset now, string? finishState = null)
-    {
-        if (task.AttemptId is not { } id || task.FindAttempt(id) is not { Status: TaskRunStatus.Running } attempt)
-            return;
-        attempt.Status = status;
-        attempt.Error = error;
-        attempt.FinishState = finishState;
-        attempt.EndedAt = now;
     }
 }

@@ -24,6 +24,20 @@ public sealed record TaskDefinition
     /// <summary>Start-to-close timeout of one attempt, if any.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The wait before the first retry; each further retry waits <see cref="RetryBackoffMultiplier"/> times longer.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public double RetryBackoffMultiplier { get; init; } = 2;
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Up to this fraction of the delay is added or taken away at random.</summary>
+    public double RetryJitter { get; init; } = 0.1;
+
+    /// <summary>An attempt without a heartbeat for this long times out.</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+
+    /// <summary>Whether a timed-out attempt is retried like a failure (Cognite's documentation once said never).</summary>
+    public bool RetryOnTimeout { get; init; } = true;
+
     /// <summary>What the task's final failure does to the job.</summary>
     public FailurePolicy OnFailure { get; init; } = FailurePolicy.FailJob;
 }

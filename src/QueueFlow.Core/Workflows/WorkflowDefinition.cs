@@ -17,13 +17,22 @@ public sealed class WorkflowDefinition
 
     readonly HashSet<TransitionDefinition> _loops;
 
-    public WorkflowDefinition(string name, int? version, IReadOnlyList<TaskDefinition> tasks, IReadOnlyList<TransitionDefinition> transitions, int maxIterations = DefaultMaxIterations)
+    public WorkflowDefinition(
+        string name,
+        int? version,
+        IReadOnlyList<TaskDefinition> tasks,
+        IReadOnlyList<TransitionDefinition> transitions,
+        int maxIterations = DefaultMaxIterations,
+        TimeSpan? deadline = null,
+        DeadlineAction onDeadline = DeadlineAction.FailJob)
     {
         Name = name;
         Version = version;
         Tasks = tasks;
         Transitions = transitions;
         MaxIterations = maxIterations;
+        Deadline = deadline;
+        OnDeadline = onDeadline;
 
         // Duplicates are the validator's to report; the first of them stands here.
         TasksById = tasks.DistinctBy(t => t.Id, StringComparer.Ordinal).ToDictionary(t => t.Id, StringComparer.Ordinal);
@@ -43,6 +52,10 @@ public sealed class WorkflowDefinition
 
     /// <summary>How many iterations a task may run through loops before the job fails.</summary>
     public int MaxIterations { get; }
+
+    /// <summary>How long a job may run from its start before <see cref="OnDeadline"/> happens to it.</summary>
+    public TimeSpan? Deadline { get; }
+    public DeadlineAction OnDeadline { get; }
     public IReadOnlyDictionary<string, TaskDefinition> TasksById { get; }
     public ILookup<string, TransitionDefinition> Outgoing { get; }
     public ILookup<string, TransitionDefinition> Incoming { get; }
@@ -62,7 +75,7 @@ public sealed class WorkflowDefinition
         return fromTarget;
     }
 
-    public WorkflowDefinition WithVersion(int version) => new(Name, version, Tasks, Transitions, MaxIterations);
+    public WorkflowDefinition WithVersion(int version) => new(Name, version, Tasks, Transitions, MaxIterations, Deadline, OnDeadline);
 
     internal static HashSet<string> Reach(string from, ILookup<string, TransitionDefinition> edges, Func<TransitionDefinition, string> next)
     {

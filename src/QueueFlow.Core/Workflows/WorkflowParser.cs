@@ -17,8 +17,12 @@ public static class WorkflowParser
     public const int MaxIdLength = 255;
     public const int MaxRetries = 10;
 
-    static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "maxIterations", "tasks", "transitions"];
-    static readonly HashSet<string> TaskFields = ["id", "kind", "queue", "input", "retries", "timeoutSeconds", "onFailure", "description"];
+    static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "maxIterations", "deadlineSeconds", "onDeadline", "tasks", "transitions"];
+    static readonly HashSet<string> TaskFields =
+    [
+        "id", "kind", "queue", "input", "retries", "timeoutSeconds", "heartbeatTimeoutSeconds", "retryOnTimeout",
+        "retryDelaySeconds", "retryBackoffMultiplier", "maxRetryDelaySeconds", "retryJitter", "onFailure", "description",
+    ];
 
     public static WorkflowParseResult Parse(string json)
     {
@@ -58,12 +62,19 @@ public static class WorkflowParser
         }
 
         var maxIterations = ReadInt(document, "maxIterations", "maxIterations", 1, 10_000, errors) ?? WorkflowDefinition.DefaultMaxIterations;
+        var deadline = ReadInt(document, "deadlineSeconds", "deadlineSeconds", 1, int.MaxValue, errors);
+        var onDeadline = ReadString(document, "onDeadline", "onDeadline", errors, required: false) switch
+        {
+            null or "failJob" => DeadlineAction.FailJob,
+            "cancelJob" => DeadlineAction.CancelJob,
+            var other => Invalid(errors, $"onDeadline: '{other}' is not one of failJob, cancelJob", DeadlineAction.FailJob),
+        };
         var tasks = ReadTasks(document["tasks"], errors);
         var transitions = ReadTransitions(document["transitions"], errors);
         if (errors.Count > 0 || name is null)
             return new WorkflowParseResult(null, errors);
 
-        var definition = new WorkflowDefinition(name, version, tasks, transitions, maxIterations);
+        var definition = new WorkflowDefinition(name, version, tasks, transitions, maxIterations, Seconds(deadline), onDeadline);
         errors.AddRange(WorkflowValidator.Validate(definition));
         return errors.Count > 0 ? new WorkflowParseResult(null, errors) : new WorkflowParseResult(definition, []);
     }
@@ -102,6 +113,12 @@ public static class WorkflowParser
             var retries = ReadInt(task, "retries", $"{path}.retries", 0, MaxRetries, errors) ?? 0;
             var timeout = ReadInt(task, "timeoutSeconds", $"{path}.timeoutSeconds", 1, int.MaxValue, errors);
             var onFailure = ReadFailurePolicy(task, $"{path}.onFailure", errors);
+            var heartbeat = ReadInt(task, "heartbeatTimeoutSeconds", $"{path}.heartbeatTimeoutSeconds", 1, int.MaxValue, errors);
+            var retryDelay = ReadInt(task, "retryDelaySeconds", $"{path}.retryDelaySeconds", 0, 86_400, errors);
+            var maxRetryDelay = ReadInt(task, "maxRetryDelaySeconds", $"{path}.maxRetryDelaySeconds", 0, 86_400, errors);
+            var multiplier = ReadNumber(task, "retryBackoffMultiplier", $"{path}.retryBackoffMultiplier", 1, 10, errors);
+            var jitter = ReadNumber(task, "retryJitter", $"{path}.retryJitter", 0, 1, errors);
+            var retryOnTimeout = ReadBool(task, "retryOnTimeout", $"{path}.retryOnTimeout", errors);
             if (id is null)
                 continue;
 
@@ -112,7 +129,13 @@ public static class WorkflowParser
                 Queue = queue,
                 Input = task["input"]?.DeepClone(),
                 Retries = retries,
-                Timeout = timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                Timeout = Seconds(timeout),
+                HeartbeatTimeout = Seconds(heartbeat),
+                RetryOnTimeout = retryOnTimeout ?? true,
+                RetryDelay = Seconds(retryDelay) ?? TimeSpan.FromSeconds(1),
+                MaxRetryDelay = Seconds(maxRetryDelay) ?? TimeSpan.FromMinutes(5),
+                RetryBackoffMultiplier = multiplier ?? 2,
+                RetryJitter = jitter ?? 0.1,
                 OnFailure = onFailure,
             });
         }
@@ -212,6 +235,38 @@ public static class WorkflowParser
         }
 
         return value;
+    }
+
+    static TimeSpan? Seconds(int? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    static T Invalid<T>(List<string> errors, string error, T fallback)
+    {
+        errors.Add(error);
+        return fallback;
+    }
+
+    static double? ReadNumber(JsonObject owner, string field, string path, double min, double max, List<string> errors)
+    {
+        var node = owner[field];
+        if (node is null)
+            return null;
+        if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue(out double value) && value >= min && value <= max)
+            return value;
+
+        errors.Add($"{path}: must be a number from {min} to {max}");
+        return null;
+    }
+
+    static bool? ReadBool(JsonObject owner, string field, string path, List<string> errors)
+    {
+        var node = owner[field];
+        if (node is null)
+            return null;
+        if (node.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            return node.GetValue<bool>();
+
+        errors.Add($"{path}: must be true or false");
+        return null;
     }
 
     static int? ReadInt(JsonObject owner, string field, string path, int min, int max, List<string> errors)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Core.Scheduling;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -24,7 +25,8 @@ public sealed partial class OutboxRelay(
     IOptions<OutboxRelayOptions> options,
     TimeProvider clock,
     ILogger<OutboxRelay> logger,
-    IHostApplicationLifetime? lifetime = null) : BackgroundService
+    IHostApplicationLifetime? lifetime = null,
+    ITimerScheduler? timers = null) : BackgroundService
 {
     /// <summary>The advisory lock key that serializes relays across instances ("QFOUTBOX").</summary>
     public const long LockKey = 0x5146_4F55_5442_4F58;
@@ -176,6 +178,12 @@ public sealed partial class OutboxRelay(
         timeout.CancelAfter(_options.SendTimeout);
         try
         {
+            if (TimerRequest.From(row.Destination) is { } timer)
+            {
+                await HandTimerOverAsync(timer, type, message, timeout.Token).ConfigureAwait(false);
+                return RowOutcome.Sent(row);
+            }
+
             if (row.Destination is null)
             {
                 await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => Stamp(context, row)), timeout.Token)
@@ -203,6 +211,19 @@ public sealed partial class OutboxRelay(
 
             return RowOutcome.Failure(row, exception, outage);
         }
+    }
+
+    /// <summary>
+    /// A timer row goes to the durable timer store instead of the broker. When it fires, its message is
+    /// sent to the exchange named after its contract, which reaches every endpoint that consumes it.
+    /// </summary>
+    private async Task HandTimerOverAsync(TimerRequest timer, Type type, object message, CancellationToken cancellationToken)
+    {
+        var scheduler = timers ?? throw new InvalidOperationException("the outbox holds a timer, but no timer scheduler is configured");
+        if (timer.IsCancel)
+            await scheduler.CancelAsync(timer.Key, cancellationToken).ConfigureAwait(false);
+        else
+            await scheduler.ScheduleAsync(timer.Key, timer.DueAt!.Value, new Uri($"exchange:{type.Namespace}:{type.Name}"), message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the sent rows, counts the failed ones and moves the hopeless ones to the dead letters.</summary>

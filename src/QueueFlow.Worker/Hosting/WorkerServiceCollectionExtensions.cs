@@ -4,6 +4,7 @@ using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using QueueFlow.Persistence.Jobs;
+using QueueFlow.Scheduling;
 using QueueFlow.Worker.Messaging;
 using QueueFlow.Worker.Workflows;
 
@@ -26,6 +27,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new JobRules(sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
         services.AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
+        services.AddSingleton<TimerRules>();
         services.AddQueueFlowPersistence(connectionString);
 
         // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.
@@ -52,6 +54,9 @@ public static class WorkerServiceCollectionExtensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+
+        // After MassTransit: hosted services stop in reverse order, so timers finish their sends before the bus stops.
+        services.AddQueueFlowScheduling(connectionString, o => builder.Configuration.GetSection(TimerSchedulingOptions.Section).Bind(o));
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddHealthChecks().AddNpgSql(connectionString, name: "postgresql", tags: ["ready"]);

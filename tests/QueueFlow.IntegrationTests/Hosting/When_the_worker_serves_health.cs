@@ -32,17 +32,13 @@ public sealed class When_the_worker_serves_health
     }
 
     [Fact]
-    public async Task Should_report_unhealthy_naming_the_database_when_it_cannot_be_reached()
+    public async Task Should_report_unhealthy_naming_the_broker_when_it_cannot_be_reached()
     {
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in TestSettings.WorkerConfiguration())
                 web.UseSetting(key, value);
-            web.UseSetting("ConnectionStrings:QueueFlow", "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2");
-
-            // Queues of its own, so this broken instance never takes the other tests' messages.
-            web.UseSetting("Endpoints:JobsQueue", "queueflow-test-unhealthy-jobs");
-            web.UseSetting("Endpoints:WorkflowsQueue", "queueflow-test-unhealthy-workflows");
+            web.UseSetting("RabbitMq:Port", "1");
         });
         using var client = factory.CreateClient();
 
@@ -50,6 +46,7 @@ public sealed class When_the_worker_serves_health
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString());
+        Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("masstransit-bus").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString());
     }
 }

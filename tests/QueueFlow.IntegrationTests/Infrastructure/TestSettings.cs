@@ -32,6 +32,9 @@ public static class TestSettings
         ["RabbitMq:Password"] = RabbitPassword,
         ["Endpoints:JobsQueue"] = JobsQueue,
         ["Endpoints:WorkflowsQueue"] = WorkflowsQueue,
+
+        // Timers of a second or two must fire within a second or two, not after Quartz's ten-second idle wait.
+        ["Scheduling:IdleWaitTime"] = "00:00:01",
         ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("QUEUEFLOW_TEST_LOG_LEVEL") ?? "Warning",
     };
 }

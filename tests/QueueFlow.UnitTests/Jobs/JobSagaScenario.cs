@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using QueueFlow.Contracts;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Scheduling;
 using QueueFlow.Core.Workflows;
 
 namespace QueueFlow.UnitTests.Jobs;
@@ -27,10 +28,11 @@ public abstract class JobSagaScenario : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = new ServiceCollection()
-            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching, TestWorkflows.Policies, TestWorkflows.Revisions))
+            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching, TestWorkflows.Policies, TestWorkflows.Revisions, TestWorkflows.Timed))
             .AddSingleton(Options)
             .AddSingleton(sp => new JobRules(sp.GetRequiredService<JobRulesOptions>()))
             .AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<JobRulesOptions>()))
+            .AddSingleton<TimerRules>()
             .AddSingleton<TimeProvider>(Clock)
             .AddMassTransitTestHarness(x => x.AddSagaStateMachine<JobSagaStateMachine, Job>().InMemoryRepository())
             .BuildServiceProvider(true);
@@ -52,7 +54,7 @@ public abstract class JobSagaScenario : IAsyncLifetime
 
     protected IEnumerable<RunTask> Dispatches => Job.PendingMessages.Select(m => m.Message).OfType<RunTask>();
 
-    protected async Task StartAsync(string workflow, string? variables = null)
+    protected async Task StartAsync(string workflow, string? variables = null, DateTimeOffset? scheduledAt = null)
     {
         var commandId = NewId.NextGuid();
         await Harness.Bus.Publish(new StartJob
@@ -60,6 +62,7 @@ public abstract class JobSagaScenario : IAsyncLifetime
             JobId = JobId,
             Workflow = workflow,
             Variables = variables is null ? null : JsonDocument.Parse(variables).RootElement,
+            ScheduledAt = scheduledAt,
             CommandId = commandId,
         });
         Assert.True(await Saga.Consumed.Any<StartJob>(m => m.Context.Message.CommandId == commandId), "StartJob was not consumed");
@@ -87,6 +90,18 @@ public abstract class JobSagaScenario : IAsyncLifetime
             Terminal = terminal,
             CommandId = NewId.NextGuid(),
         });
+
+    /// <summary>Timer requests the saga has queued, by destination (<c>timer:schedule?key=…</c>).</summary>
+    protected IEnumerable<(TimerRequest Request, object Message)> Timers =>
+        Job.PendingMessages.Select(m => (Request: TimerRequest.From(m.Destination), m.Message)).Where(t => t.Request is not null).Select(t => (t.Request!, t.Message));
+
+    /// <summary>Does what the durable timer would: delivers the newest scheduled message of that type for the task.</summary>
+    protected async Task<CommandOutcome> FireTimerAsync<T>(Func<T, bool> which)
+        where T : class
+    {
+        var message = Timers.Where(t => !t.Request.IsCancel).Select(t => t.Message).OfType<T>().Last(which);
+        return await SendAsync(message);
+    }
 
     /// <summary>Sends a command as a request: the saga queues its reply in the outbox, which is read back here.</summary>
     protected async Task<CommandOutcome> SendAsync<T>(T command)

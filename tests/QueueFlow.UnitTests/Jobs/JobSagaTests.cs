@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using QueueFlow.Contracts;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Scheduling;
 
 namespace QueueFlow.UnitTests.Jobs;
 
@@ -118,7 +119,7 @@ public sealed class When_a_completion_is_applied_twice : JobSagaScenario
 public sealed class When_a_task_fails : JobSagaScenario
 {
     [Fact]
-    public async Task Should_retry_with_a_new_attempt_while_retries_remain_and_reject_the_old_attempt_as_stale()
+    public async Task Should_retry_with_a_new_attempt_after_the_backoff_and_reject_the_old_attempt_as_stale()
     {
         await StartAsync("diamond", """{ "orderId": "O-1" }""");
         var firstAttempt = Task("a").AttemptId!.Value;
@@ -126,6 +127,15 @@ public sealed class When_a_task_fails : JobSagaScenario
         var failed = await FailAsync("a", "warehouse offline");
 
         Assert.Equal(CommandStatus.Accepted, failed.Status);
+        Assert.Equal(TaskRunStatus.Scheduled, failed.TaskStatus);
+        var due = Task("a").ScheduledAt!.Value - Clock.GetUtcNow();
+        Assert.InRange(due.TotalSeconds, 0.9, 1.1);
+        var timer = Assert.Single(Timers, t => t.Message is StartScheduledTask);
+        Assert.Equal(Task("a").ScheduledAt, timer.Request.DueAt);
+
+        var started = await FireTimerAsync<StartScheduledTask>(m => m.TaskId == "a");
+
+        Assert.Equal(CommandStatus.Accepted, started.Status);
         Assert.Equal(2, Task("a").Attempt);
         Assert.NotEqual(firstAttempt, Task("a").AttemptId);
         Assert.Equal([1, 2], Dispatches.Where(d => d.TaskId == "a").Select(d => d.Attempt));
@@ -134,6 +144,10 @@ public sealed class When_a_task_fails : JobSagaScenario
         Assert.Equal(CommandStatus.Rejected, stale.Status);
         Assert.StartsWith("stale attempt: attempt 1", stale.Reason, StringComparison.Ordinal);
         Assert.Equal(TaskRunStatus.Running, Task("a").Status);
+
+        var again = await FireTimerAsync<StartScheduledTask>(m => m.TaskId == "a");
+        Assert.Equal(CommandStatus.Rejected, again.Status);
+        Assert.Equal(2, Task("a").Attempt);
     }
 
     [Fact]
@@ -141,6 +155,7 @@ public sealed class When_a_task_fails : JobSagaScenario
     {
         await StartAsync("diamond", """{ "orderId": "O-1" }""");
         await FailAsync("a", "first");
+        await FireTimerAsync<StartScheduledTask>(m => m.TaskId == "a");
 
         var last = await FailAsync("a", "second");
 

@@ -18,11 +18,11 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
         { Pending, Pending, Rejected, Pending }, { Pending, Skipped, Rejected, Pending }, { Pending, TimedOut, Rejected, Pending },
 
         { Running, Scheduled, Accepted, Running }, { Running, Running, Rejected, Running }, { Running, Completed, Accepted, Completed },
-        { Running, Failed, Accepted, Running }, { Running, Cancelled, Accepted, Cancelled }, { Running, Paused, Accepted, Paused },
+        { Running, Failed, Accepted, Scheduled }, { Running, Cancelled, Accepted, Cancelled }, { Running, Paused, Accepted, Paused },
         { Running, Pending, Rejected, Running }, { Running, Skipped, Rejected, Running }, { Running, TimedOut, Rejected, Running },
 
         { Paused, Scheduled, Accepted, Running }, { Paused, Running, Accepted, Running }, { Paused, Completed, Accepted, Completed },
-        { Paused, Failed, Accepted, Running }, { Paused, Cancelled, Accepted, Cancelled }, { Paused, Paused, Rejected, Paused },
+        { Paused, Failed, Accepted, Scheduled }, { Paused, Cancelled, Accepted, Cancelled }, { Paused, Paused, Rejected, Paused },
         { Paused, Pending, Rejected, Paused }, { Paused, Skipped, Rejected, Paused }, { Paused, TimedOut, Rejected, Paused },
 
         { Completed, Scheduled, Rejected, Completed }, { Completed, Running, Rejected, Completed }, { Completed, Completed, Rejected, Completed },
@@ -61,6 +61,8 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
         var first = Task(task).AttemptId;
 
         var outcome = await SendAsync(Proposal(task, Failed) with { Message = "disk full" });
+        Assert.Equal(Scheduled, outcome.TaskStatus);
+        await FireTimerAsync<StartScheduledTask>(m => m.TaskId == task);
 
         Assert.Equal(Accepted, outcome.Status);
         Assert.Equal(2, Task(task).Attempt);
