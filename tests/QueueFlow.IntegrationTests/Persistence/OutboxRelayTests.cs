@@ -76,7 +76,8 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
             await PersistenceFixture.Eventually(
                 () => OutboxCount(poisonedJob, otherJob), count => count == 0, "the rows behind the poison to be sent");
 
-            Assert.Equal(maxAttempts, failures.Count);
+            // A send that fails while the bus is still starting counts as an outage, not an attempt: there may be more sends than attempts.
+            Assert.True(failures.Count >= maxAttempts);
             Assert.Equal(maxAttempts, deadLetter!.Attempts);
             Assert.Equal(poisonedJob, deadLetter.JobId);
             Assert.Equal(poison.Sequence, deadLetter.Sequence);
@@ -86,7 +87,7 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
 
             // The other job's row was not held up by the poison; the poisoned job's own later row waited for it.
             Assert.True(failuresAtPublish["another job"] < maxAttempts);
-            Assert.Equal(maxAttempts, failuresAtPublish["behind the poison"]);
+            Assert.True(failuresAtPublish["behind the poison"] >= maxAttempts);
             Assert.True(await harness.Published.Any<JobStateChanged>(m => m.Context.MessageId == behindPoison.MessageId));
             Assert.Single(harness.Published.Select<JobStateChanged>(m => m.Context.MessageId == behindPoison.MessageId));
             Assert.Single(harness.Published.Select<JobStateChanged>(m => m.Context.MessageId == otherJobsRow.MessageId));
