@@ -52,6 +52,11 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("history_count");
 
+                    b.Property<string>("Owner")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("owner");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()

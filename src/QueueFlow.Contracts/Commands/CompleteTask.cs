@@ -22,5 +22,8 @@ public sealed record CompleteTask
 
     /// <summary>Camunda's completion result: a denied completion is rejected and the task stays running.</summary>
     public CompletionResult? Result { get; init; }
+    /// <summary>Who did the work (a worker or user id), kept in the task's metrics.</summary>
+    public string? Owner { get; init; }
+
     public Guid? CommandId { get; init; }
 }

@@ -15,5 +15,8 @@ public sealed record FailTask
 
     /// <summary>Merged into the task's output. A JSON object.</summary>
     public JsonElement? Output { get; init; }
+    /// <summary>Who attempted the work (a worker or user id), kept in the task's metrics.</summary>
+    public string? Owner { get; init; }
+
     public Guid? CommandId { get; init; }
 }

@@ -19,5 +19,8 @@ public sealed record StartJob
 
     /// <summary>When the first tasks may start; at once when absent or past.</summary>
     public DateTimeOffset? ScheduledAt { get; init; }
+    /// <summary>Who started the job (a user or system id), kept in its metrics.</summary>
+    public string? Owner { get; init; }
+
     public Guid? CommandId { get; init; }
 }

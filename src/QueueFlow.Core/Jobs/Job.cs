@@ -20,6 +20,9 @@ public sealed class Job : SagaStateMachineInstance
     public int WorkflowVersion { get; set; }
     public JobStatus Status { get; set; }
 
+    /// <summary>Who started the job, if the starter said.</summary>
+    public string? Owner { get; set; }
+
     /// <summary>The job's variables: a JSON object.</summary>
     public string Variables { get; set; } = "{}";
     public List<JobError> Errors { get; set; } = [];

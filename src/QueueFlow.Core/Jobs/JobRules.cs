@@ -12,6 +12,8 @@ namespace QueueFlow.Core.Jobs;
 /// </summary>
 public sealed class JobRules(JobRulesOptions options)
 {
+    public const int MaxOwnerLength = 255;
+
     public static bool IsFinished(JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 
     public CommandOutcome Start(Job job, WorkflowDefinition definition, StartJob command, DateTimeOffset now)
@@ -21,10 +23,14 @@ public sealed class JobRules(JobRulesOptions options)
         if (command.Variables is { ValueKind: JsonValueKind.Object } tooLarge && JsonObjects.Utf8Size(tooLarge) > options.MaxOutputBytes)
             return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"variables are larger than the limit of {options.MaxOutputBytes} bytes");
 
+        if (command.Owner is { Length: > MaxOwnerLength })
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"owner is longer than {MaxOwnerLength} characters");
+
         job.CorrelationId = command.JobId;
         job.Workflow = definition.Name;
         job.WorkflowVersion = definition.Version ?? 1;
         job.Status = JobStatus.Running;
+        job.Owner = command.Owner;
         job.Variables = command.Variables is { ValueKind: JsonValueKind.Object } variables ? variables.GetRawText() : "{}";
         job.CreatedAt = now;
         job.UpdatedAt = now;
@@ -76,6 +82,7 @@ public sealed class JobRules(JobRulesOptions options)
             job.Variables = JsonObjects.Merge(job.Variables, variables);
 
         var finishState = string.IsNullOrWhiteSpace(command.FinishState) ? TransitionDefinition.Success : command.FinishState;
+        attempt.Owner = command.Owner;
         editor.CloseAttempt(task, TaskRunStatus.Completed, finishState: finishState);
         task.FinishState = finishState;
         task.EndedAt = now;
@@ -102,6 +109,7 @@ public sealed class JobRules(JobRulesOptions options)
         var error = string.IsNullOrWhiteSpace(command.Error) ? "the task failed" : command.Error;
         task.Error = error;
         var editor = new JobEditor(job, definition, now, command.CommandId);
+        attempt.Owner = command.Owner;
         editor.CloseAttempt(task, TaskRunStatus.Failed, error);
         var retries = definition.TasksById[task.TaskId].Retries;
         if (!command.Terminal && task.Attempt <= retries)

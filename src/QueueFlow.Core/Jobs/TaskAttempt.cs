@@ -16,6 +16,9 @@ public sealed record TaskAttempt
     public string? FinishState { get; set; }
     public string? Error { get; set; }
 
+    /// <summary>Who completed or failed the attempt, if they said.</summary>
+    public string? Owner { get; set; }
+
     /// <summary>The worker's last heartbeat on this attempt, with the progress (0 to 1) and details it gave.</summary>
     public DateTimeOffset? LastHeartbeatAt { get; set; }
     public double? Progress { get; set; }

@@ -18,6 +18,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.CurrentState).HasColumnName("current_state").HasMaxLength(64);
         builder.Property(j => j.Workflow).HasColumnName("workflow").HasMaxLength(255);
         builder.Property(j => j.WorkflowVersion).HasColumnName("workflow_version");
+        builder.Property(j => j.Owner).HasColumnName("owner").HasMaxLength(255);
         builder.Property(j => j.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.Variables).HasColumnName("variables").HasColumnType("jsonb");
         builder.Property(j => j.Errors).HasColumnName("errors").HasColumnType("jsonb")

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using MassTransit;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Jobs;
 using QueueFlow.IntegrationTests.Infrastructure;
 
 namespace QueueFlow.IntegrationTests.Jobs;
@@ -31,13 +32,13 @@ public sealed class When_a_parallel_workflow_runs(QueueFlowFixture fixture)
                 };
                 await fixture.Amqp.PublishAsync("QueueFlow.Contracts:CompleteTask", "CompleteTask", $$"""
                     { "jobId": "{{run.GetProperty("jobId").GetGuid()}}", "taskId": "{{taskId}}",
-                      "attemptId": "{{run.GetProperty("attemptId").GetGuid()}}", "output": {{output}} }
+                      "attemptId": "{{run.GetProperty("attemptId").GetGuid()}}", "output": {{output}}, "owner": "worker-{{taskId}}" }
                     """);
             });
         }
 
         var jobId = NewId.NextGuid();
-        var started = await fixture.SendAsync(new StartJob { JobId = jobId, Workflow = name, Variables = JsonDocument.Parse("""{ "orderId": "O-17" }""").RootElement });
+        var started = await fixture.SendAsync(new StartJob { JobId = jobId, Workflow = name, Owner = "ops@example.com", Variables = JsonDocument.Parse("""{ "orderId": "O-17" }""").RootElement });
         Assert.Equal(CommandStatus.Accepted, started.Status);
 
         var job = await fixture.WaitForJobAsync(jobId, JobStatus.Completed);
@@ -52,6 +53,13 @@ public sealed class When_a_parallel_workflow_runs(QueueFlowFixture fixture)
 
         var d = job.Tasks.Single(t => t.TaskId == "d");
         Assert.True(d.StartedAt >= job.Tasks.Where(t => t.TaskId is "b" or "c").Max(t => t.EndedAt), "d started before both branches had ended");
+
+        var metrics = JobMetrics.Of(job, DateTimeOffset.UtcNow);
+        Assert.Equal("ops@example.com", metrics.Job.Owner);
+        Assert.Equal("complete", metrics.Job.FinishState);
+        Assert.Equal("worker-d", metrics.Tasks["d"].Owner);
+        Assert.Equal("success", metrics.Tasks["d"].FinishState);
+        Assert.True(metrics.Job.RunTimeMs >= metrics.Tasks["d"].RunTimeMs);
 
         var history = await fixture.HistoryAsync(jobId);
         Assert.Equal(Enumerable.Range(1, history.Count), history.Select(h => h.Sequence));
