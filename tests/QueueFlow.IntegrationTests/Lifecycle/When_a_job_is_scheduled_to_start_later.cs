@@ -25,6 +25,10 @@ public sealed class When_a_job_is_scheduled_to_start_later(QueueFlowFixture fixt
         Assert.Equal(scheduledAt, task.ScheduledAt);
         Assert.Equal(0, task.Attempt);
         Assert.Empty(worker.Runs);
+        var early = await worker.SendAsync("SetTaskState", $$"""{ "jobId": "{{jobId}}", "taskId": "t1", "state": "Running" }""");
+        Assert.Equal(CommandStatus.Wait, early.Status);
+        Assert.InRange(early.WaitSeconds ?? 0, 1, 2);
+        Assert.Equal(TaskRunStatus.Scheduled, early.TaskStatus);
 
         var (run, receivedAt) = await worker.RunOfAsync("t1", 1, TimeSpan.FromSeconds(20));
 

@@ -68,4 +68,33 @@ public sealed class When_a_worker_heartbeats(QueueFlowFixture fixture)
         Assert.Equal(CommandStatus.Accepted, (await worker.CompleteAsync(run)).Status);
         await fixture.WaitForJobAsync(jobId, JobStatus.Completed);
     }
+
+    [Fact]
+    public async Task Should_keep_the_attempt_alive_past_its_heartbeat_timeout_while_heartbeats_arrive()
+    {
+        var name = QueueFlowFixture.Unique("kept-alive");
+        var worker = await PlainJsonWorker.StartAsync(fixture, "kept-alive", name);
+        await worker.RegisterAsync($$"""
+            { "name": "{{name}}", "tasks": [ { "id": "long", "queue": "{{name}}", "heartbeatTimeoutSeconds": 2, "retries": 0 } ],
+              "transitions": [ { "from": "workflow_start", "to": "long" }, { "from": "long", "to": "workflow_end" } ] }
+            """);
+        var jobId = await worker.StartJobAsync(name);
+        var (run, receivedAt) = await worker.RunOfAsync("long", 1);
+
+        // The worker's own cadence, not a wait for state: it beats every half second for twice the timeout.
+        using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while (DateTimeOffset.UtcNow - receivedAt < TimeSpan.FromSeconds(4))
+        {
+            var beat = await worker.SendAsync("TaskHeartbeat", PlainJsonWorker.Command(run));
+            Assert.Equal(CommandStatus.Accepted, beat.Status);
+            await cadence.WaitForNextTickAsync();
+        }
+
+        var completed = await worker.CompleteAsync(run);
+
+        Assert.Equal(CommandStatus.Accepted, completed.Status);
+        var job = await fixture.WaitForJobAsync(jobId, JobStatus.Completed);
+        Assert.Equal(TaskRunStatus.Completed, Assert.Single(Assert.Single(job.Tasks).Attempts).Status);
+        Assert.Single(worker.Runs);
+    }
 }
