@@ -314,10 +314,11 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         Publish(new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, From = from, To = to, Reason = reason, At = now });
     }
 
+    // Normally nothing is open here; a forced completion can reach workflow_end past a running task.
     void CompleteJob()
     {
         job.EndedAt = now;
-        CancelDeadline();
+        StopOpenTasks("the job completed");
         SetJobStatus(JobStatus.Completed);
         Publish(new JobCompleted { JobId = job.CorrelationId, Workflow = job.Workflow, Variables = JsonDocument.Parse(job.Variables).RootElement.Clone(), At = now });
     }

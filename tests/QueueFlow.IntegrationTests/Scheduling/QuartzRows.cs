@@ -13,6 +13,16 @@ public static class QuartzRows
     public static Task<long> CheckedInAsync(string schedulerName, string instanceId) =>
         CountAsync("SELECT count(*) FROM quartz.qrtz_scheduler_state WHERE sched_name = @s AND instance_name = @k", schedulerName, instanceId);
 
+    /// <summary>
+    /// The timer's job and trigger rows: 2 while it is stored, whatever the scheduler is doing with it. A
+    /// trigger due within the scheduler's idle wait is already acquired (a fired-trigger row) before it fires.
+    /// </summary>
+    public static Task<long> StoredRowsOfAsync(string schedulerName, string key) =>
+        CountAsync("""
+            SELECT (SELECT count(*) FROM quartz.qrtz_job_details WHERE sched_name = @s AND job_name = @k)
+                 + (SELECT count(*) FROM quartz.qrtz_triggers WHERE sched_name = @s AND trigger_name = @k)
+            """, schedulerName, key);
+
     /// <summary>Job, trigger and fired-trigger rows left for one timer key.</summary>
     public static Task<long> RowsOfAsync(string schedulerName, string key) =>
         CountAsync("""

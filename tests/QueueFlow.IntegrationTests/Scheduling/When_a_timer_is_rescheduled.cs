@@ -39,7 +39,7 @@ public sealed class When_a_timer_is_rescheduled
         var message = TimerDeliveries.Message("retried");
         await host.Timers.ScheduleAsync(key, dueAt, deliveries.Destination, message, CancellationToken.None);
         await host.Timers.ScheduleAsync(key, dueAt, deliveries.Destination, message, CancellationToken.None);
-        Assert.Equal(2, await QuartzRows.RowsOfAsync(name, key));
+        Assert.Equal(2, await QuartzRows.StoredRowsOfAsync(name, key));
         await host.Timers.ScheduleAsync($"{name}/control", dueAt.AddSeconds(1.5), deliveries.Destination, TimerDeliveries.Message("control"), CancellationToken.None);
 
         await deliveries.WaitForAsync("control");

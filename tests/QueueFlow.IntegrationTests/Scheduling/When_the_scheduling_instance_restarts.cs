@@ -22,7 +22,7 @@ public sealed class When_the_scheduling_instance_restarts
 
         Assert.True(DateTimeOffset.UtcNow < dueAt, "the first instance stopped only after the timer was due; the test proves nothing");
         Assert.Empty(deliveries.Received);
-        Assert.Equal(2, await QuartzRows.RowsOfAsync(name, key));
+        Assert.Equal(2, await QuartzRows.StoredRowsOfAsync(name, key));
 
         await using var after = await TimerHost.StartAsync(name);
         var delivery = await deliveries.WaitForAsync("survivor");
