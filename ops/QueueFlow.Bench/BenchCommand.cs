@@ -11,7 +11,7 @@ internal static class BenchCommand
         var tasks = Positive("--tasks-per-job", 10, "Tasks per job, one after another.");
         var concurrency = Positive("--concurrency", 64, "Jobs in flight at once.");
         var instances = Positive("--instances", 1, "QueueFlow worker processes, competing for the jobs queue.");
-        var warmup = new Option<int>("--warmup-jobs") { Description = "Jobs run first and not measured (JIT, connection pools).", DefaultValueFactory = _ => 20 };
+        var warmup = new Option<int>("--warmup-jobs") { Description = "Jobs run first and not measured (JIT tiering, connection pools); fewer leave unoptimized code in the measured run.", DefaultValueFactory = _ => 300 };
         var ceilingMessages = Positive("--ceiling-messages", 20_000, "Messages (RabbitMQ) and transactions (PostgreSQL) of each raw ceiling loop.");
         var skipCeiling = new Option<bool>("--skip-ceiling") { Description = "Do not measure the raw ceilings." };
         var skipQueueFlow = new Option<bool>("--skip-queueflow") { Description = "Measure only the raw ceilings." };
