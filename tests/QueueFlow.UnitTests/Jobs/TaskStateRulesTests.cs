@@ -101,6 +101,23 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_tell_a_proposal_for_a_paused_job_to_wait_unless_forced()
+    {
+        var task = await ArrangeAsync(Running);
+
+        // Nothing pauses a job over the bus yet (job control comes with the HTTP API); the rule is the saga's either way.
+        Job.Status = JobStatus.Paused;
+        var waiting = await SendAsync(Proposal(task, Completed));
+        var forced = await SendAsync(Proposal(task, Completed) with { Force = true });
+
+        Assert.Equal(Wait, waiting.Status);
+        Assert.Equal(Options.PausedWaitSeconds, waiting.WaitSeconds);
+        Assert.Equal(Running, waiting.TaskStatus);
+        Assert.Equal(Accepted, forced.Status);
+        Assert.Equal(Completed, forced.TaskStatus);
+    }
+
+    [Fact]
     public async Task Should_abort_a_proposal_for_a_task_the_job_does_not_have()
     {
         await ArrangeAsync(Running);
