@@ -82,22 +82,8 @@ public sealed class PersistenceFixture
     public async Task<IAsyncDisposable> HoldRelaysAsync() => await RelayHold.TakeAsync(ConnectionString);
 
     /// <summary>Polls <paramref name="probe"/> until <paramref name="done"/> holds; fails with the last value after <see cref="Patience"/>.</summary>
-    public static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        var delay = TimeSpan.FromMilliseconds(20);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-                return value;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out after {Patience} waiting for {what}; last seen: {(value is System.Collections.ICollection items ? $"{items.Count} items" : value)}");
-
-            await Task.Delay(delay);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
-        }
-    }
+    public static Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done, string what) =>
+        Infrastructure.Eventually.Until(probe, done, what, Patience);
 
     private ServiceCollection BaseServices(Action<IServiceCollection>? configure)
     {
