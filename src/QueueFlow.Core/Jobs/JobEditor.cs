@@ -49,6 +49,14 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     public void SetTaskStatus(JobTask task, TaskRunStatus to, string? reason = null)
     {
         var from = task.Status;
+
+        // Leaving Scheduled any other way than by its own timer: that timer must not start an attempt later.
+        if (from == TaskRunStatus.Scheduled && to != TaskRunStatus.Scheduled && task.ScheduledAt > now)
+        {
+            CancelTimer(TimerKeys.ScheduledStart(job.CorrelationId, task.TaskId), new StartScheduledTask { JobId = job.CorrelationId, TaskId = task.TaskId, Attempt = task.Attempt + 1 });
+            task.ScheduledAt = null;
+        }
+
         task.Status = to;
         Record("Task" + to, task.TaskId, task.AttemptId, from.ToString(), to.ToString(), reason);
         Publish(new TaskStateChanged

@@ -96,7 +96,7 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
             case TaskRunStatus.Paused:
                 editor.SetTaskStatus(task, TaskRunStatus.Paused, command.Message);
                 break;
-            case TaskRunStatus.Running when task.Status == TaskRunStatus.Paused:
+            case TaskRunStatus.Running when task.Status == TaskRunStatus.Paused && task.Attempts.Count > 0 && task.Attempts[^1].Status == TaskRunStatus.Running:
                 editor.SetTaskStatus(task, TaskRunStatus.Running, "resumed");
                 break;
             case TaskRunStatus.Scheduled when command.ScheduledTime > now:
@@ -117,11 +117,14 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
                     editor.Advance(task.TaskId, finishState);
                 break;
             case TaskRunStatus.Failed:
+                var attemptRunning = task.Attempts.Count > 0 && task.Attempts[^1].Status == TaskRunStatus.Running;
                 var error = string.IsNullOrWhiteSpace(command.Message) ? "the task failed" : command.Message;
                 editor.CloseAttempt(task, TaskRunStatus.Failed, error);
                 task.Error = error;
                 var retries = definition.TasksById[task.TaskId].Retries;
-                if (active && !command.Force && task.Attempt > 0 && task.Attempt <= retries)
+
+                // Only an attempt in progress is retried; failing a task that waits for its retry ends it.
+                if (task.Status is TaskRunStatus.Running or TaskRunStatus.Paused && attemptRunning && !command.Force && task.Attempt <= retries)
                 {
                     editor.ScheduleRetry(task, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
                     break;

@@ -1,4 +1,5 @@
 using MassTransit;
+using QueueFlow.Core.Scheduling;
 using QueueFlow.Contracts;
 using static QueueFlow.Contracts.CommandStatus;
 using static QueueFlow.Contracts.TaskRunStatus;
@@ -24,6 +25,14 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
         { Paused, Scheduled, Accepted, Running }, { Paused, Running, Accepted, Running }, { Paused, Completed, Accepted, Completed },
         { Paused, Failed, Accepted, Scheduled }, { Paused, Cancelled, Accepted, Cancelled }, { Paused, Paused, Rejected, Paused },
         { Paused, Pending, Rejected, Paused }, { Paused, Skipped, Rejected, Paused }, { Paused, TimedOut, Rejected, Paused },
+
+        { Scheduled, Scheduled, Rejected, Scheduled }, { Scheduled, Running, Wait, Scheduled }, { Scheduled, Completed, Accepted, Completed },
+        { Scheduled, Failed, Accepted, Failed }, { Scheduled, Cancelled, Accepted, Cancelled }, { Scheduled, Paused, Accepted, Paused },
+        { Scheduled, Pending, Rejected, Scheduled }, { Scheduled, Skipped, Rejected, Scheduled }, { Scheduled, TimedOut, Rejected, Scheduled },
+
+        { Failed, Scheduled, Rejected, Failed }, { Failed, Running, Rejected, Failed }, { Failed, Completed, Rejected, Failed },
+        { Failed, Failed, Rejected, Failed }, { Failed, Cancelled, Aborted, Failed }, { Failed, Paused, Aborted, Failed },
+        { Failed, Pending, Rejected, Failed }, { Failed, Skipped, Rejected, Failed }, { Failed, TimedOut, Rejected, Failed },
 
         { Completed, Scheduled, Rejected, Completed }, { Completed, Running, Rejected, Completed }, { Completed, Completed, Rejected, Completed },
         { Completed, Failed, Rejected, Completed }, { Completed, Cancelled, Aborted, Completed }, { Completed, Paused, Aborted, Completed },
@@ -118,6 +127,20 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_cancel_the_retry_timer_of_a_scheduled_task_completed_by_hand()
+    {
+        var task = await ArrangeAsync(Scheduled);
+
+        await SendAsync(Proposal(task, Completed) with { Output = System.Text.Json.JsonDocument.Parse("""{ "reserved": "by hand" }""").RootElement });
+
+        Assert.Contains(Timers, t => t.Request.IsCancel && t.Request.Key == TimerKeys.ScheduledStart(JobId, task));
+        Assert.Null(Task(task).ScheduledAt);
+        var late = await FireTimerAsync<StartScheduledTask>(m => m.TaskId == task);
+        Assert.Equal(Rejected, late.Status);
+        Assert.Equal(1, Task(task).Attempt);
+    }
+
+    [Fact]
     public async Task Should_abort_a_proposal_for_a_task_the_job_does_not_have()
     {
         await ArrangeAsync(Running);
@@ -169,6 +192,14 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
             return "approve";
         }
 
+        if (status == Failed)
+        {
+            // Failed under the continue policy: the job carries on, so the task can still be proposed to.
+            await StartAsync("policies");
+            await FailAsync("risky", "quota exceeded", terminal: true);
+            return "risky";
+        }
+
         await StartAsync("diamond", """{ "orderId": "O-1" }""");
         switch (status)
         {
@@ -179,6 +210,9 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
                 break;
             case Completed:
                 await CompleteAsync("a", output: """{ "reserved": "R" }""");
+                break;
+            case Scheduled:
+                await FailAsync("a", "waits for its retry");
                 break;
         }
 
