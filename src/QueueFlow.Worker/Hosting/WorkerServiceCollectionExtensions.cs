@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using QueueFlow.Api;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
@@ -60,6 +61,7 @@ public static class WorkerServiceCollectionExtensions
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddHealthChecks().AddNpgSql(connectionString, name: "postgresql", tags: ["ready"]);
+        builder.AddQueueFlowApi();
         return builder;
     }
 }

@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Security;
+using QueueFlow.Api.Tasks;
+using QueueFlow.Api.Workflows;
+
+namespace QueueFlow.Api;
+
+/// <summary>The ops HTTP API: registration and mapping, called by the host.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// API keys, role policies, problem details and the OpenAPI document. Needs the persistence services and
+    /// MassTransit (for <c>IRequestClient&lt;StartJob&gt;</c>) registered by the host.
+    /// </summary>
+    public static IHostApplicationBuilder AddQueueFlowApi(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Keys.Values.All(k => k.Key.Length >= 16 && ApiRoles.IsKnown(k.Role)),
+                "Api:Keys: every key needs a Key of at least 16 characters and a Role of reader, operator or admin.")
+            .ValidateOnStart();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicies.Read, p => p.RequireRole(ApiRoles.Reader, ApiRoles.Operator, ApiRoles.Admin))
+            .AddPolicy(ApiPolicies.Operate, p => p.RequireRole(ApiRoles.Operator, ApiRoles.Admin))
+            .AddPolicy(ApiPolicies.Administer, p => p.RequireRole(ApiRoles.Admin))
+            // Any endpoint that does not say otherwise (the OpenAPI document, a route added later) needs a key; /health opts out.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Problem+json for exceptions and bare status codes, the API's routes and <c>/openapi/v1.json</c>.</summary>
+    public static WebApplication MapQueueFlowApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapWorkflowEndpoints();
+        app.MapJobEndpoints();
+        app.MapTaskEndpoints();
+        app.MapOpenApi().RequireAuthorization(ApiPolicies.Read);
+        return app;
+    }
+}

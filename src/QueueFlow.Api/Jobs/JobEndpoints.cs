@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using QueueFlow.Api.Paging;
+using QueueFlow.Api.Problems;
+using QueueFlow.Api.Security;
+using QueueFlow.Contracts;
+using QueueFlow.Persistence;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace QueueFlow.Api.Jobs;
+
+/// <summary>
+/// <c>/api/jobs</c>: starting a job goes to the job saga as a StartJob command and answers its outcome; reads
+/// come from PostgreSQL. The API never writes a job row.
+/// </summary>
+public static class JobEndpoints
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    const int MaxIdempotencyKeyLength = 255;
+
+    public static RouteGroupBuilder MapJobEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
+        jobs.MapPost("/", StartAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<StartJobRequest>("application/json").WithName("StartJob");
+        jobs.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListJobs");
+        jobs.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJob");
+        jobs.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJobHistory");
+        return jobs;
+    }
+
+    static async Task<Results<Created<JobCreated>, Ok<JobCreated>, ProblemHttpResult>> StartAsync(
+        HttpContext http, IRequestClient<StartJob> client, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    {
+        var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+            return ApiProblems.InvalidParameter(IdempotencyKeyHeader, $"{IdempotencyKeyHeader} must be at most {MaxIdempotencyKeyLength} characters.");
+
+        var (request, problem) = await JsonBody.ReadAsync<StartJobRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        if (string.IsNullOrWhiteSpace(request!.Workflow))
+            return ApiProblems.BadRequest("workflow must name a registered workflow.", new Dictionary<string, object?> { ["path"] = "$.workflow" });
+        if (request.Variables is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+            return ApiProblems.BadRequest($"variables must be a JSON object, not {request.Variables.Value.ValueKind}.", new Dictionary<string, object?> { ["path"] = "$.variables" });
+
+        var caller = http.User.Identity!.Name!;
+        var jobId = idempotencyKey.Length > 0 ? JobIds.FromIdempotencyKey(caller, idempotencyKey) : NewId.NextGuid();
+        var command = new StartJob
+        {
+            JobId = jobId,
+            Workflow = request.Workflow,
+            Version = request.Version,
+            Variables = request.Variables is { ValueKind: JsonValueKind.Object } variables ? variables : null,
+            ScheduledAt = request.ScheduledAt,
+            Owner = caller,
+        };
+
+        CommandOutcome outcome;
+        try
+        {
+            var timeout = RequestTimeout.After(ms: (int)options.Value.CommandTimeout.TotalMilliseconds);
+            outcome = (await client.GetResponse<CommandOutcome>(command, cancellationToken, timeout).ConfigureAwait(false)).Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            return ApiProblems.SagaTimeout(options.Value.CommandTimeout);
+        }
+
+        if (outcome.Status != CommandStatus.Accepted)
+            return ApiProblems.ForOutcome(outcome, http);
+
+        // A replay of an Idempotency-Key is 200 with the same body: the job exists, this request created nothing.
+        var body = new JobCreated(jobId);
+        return outcome.Duplicate
+            ? TypedResults.Ok(body)
+            : TypedResults.Created($"/api/jobs/{jobId}", body);
+    }
+
+    static async Task<Results<Ok<JobDocument>, ProblemHttpResult>> GetAsync(
+        string id, IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId))
+            return UnknownJob(id);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Tasks).FirstOrDefaultAsync(j => j.CorrelationId == jobId, cancellationToken).ConfigureAwait(false);
+        return job is null ? UnknownJob(id) : TypedResults.Ok(JobDocument.From(job, time.GetUtcNow()));
+    }
+
+    static async Task<Results<Ok<IReadOnlyList<HistoryEntryDocument>>, ProblemHttpResult>> HistoryAsync(
+        string id, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId))
+            return UnknownJob(id);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        if (!await db.Jobs.AnyAsync(j => j.CorrelationId == jobId, cancellationToken).ConfigureAwait(false))
+            return UnknownJob(id);
+
+        var rows = await db.JobHistory.AsNoTracking().Where(h => h.JobId == jobId).OrderBy(h => h.Sequence)
+            .Select(h => new HistoryEntryDocument(h.Sequence, h.At, h.Kind, h.TaskId, h.AttemptId, h.CommandId, h.From, h.To, h.Detail))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok<IReadOnlyList<HistoryEntryDocument>>(rows);
+    }
+
+    /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair.</summary>
+    static async Task<Results<Ok<Page<JobSummary>>, ProblemHttpResult>> ListAsync(
+        HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        if (ListQuery.Enum<JobStatus>(request, "status", out var status) is { } badStatus)
+            return badStatus;
+        if (ListQuery.Time(request, "from", out var from) is { } badFrom)
+            return badFrom;
+        if (ListQuery.Time(request, "to", out var to) is { } badTo)
+            return badTo;
+        if (ListQuery.Limit(request, out var limit) is { } badLimit)
+            return badLimit;
+        var workflow = ListQuery.Text(request, "workflow");
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var query = db.Jobs.AsNoTracking();
+        if (status is { } s)
+            query = query.Where(j => j.Status == s);
+        if (workflow is not null)
+            query = query.Where(j => j.Workflow == workflow);
+        if (from is { } f)
+            query = query.Where(j => j.CreatedAt >= f);
+        if (to is { } t)
+            query = query.Where(j => j.CreatedAt < t);
+
+        if (ListQuery.Text(request, "cursor") is { } cursor)
+        {
+            if (Cursor.Decode(cursor, 2) is not [var ticks, var lastId]
+                || !long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var lastTicks)
+                || !Guid.TryParse(lastId, out var lastJobId))
+                return ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
+
+            var lastCreatedAt = new DateTimeOffset(lastTicks, TimeSpan.Zero);
+            query = query.Where(j => j.CreatedAt > lastCreatedAt || (j.CreatedAt == lastCreatedAt && j.CorrelationId.CompareTo(lastJobId) > 0));
+        }
+
+        var rows = await query.OrderBy(j => j.CreatedAt).ThenBy(j => j.CorrelationId).Take(limit + 1)
+            .Select(j => new JobSummary(j.CorrelationId, j.Workflow, j.WorkflowVersion, j.Status, j.Owner, j.CreatedAt, j.UpdatedAt, j.EndedAt))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            var last = rows[^1];
+            next = Cursor.Encode(last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
+        }
+
+        return TypedResults.Ok(new Page<JobSummary>(rows, next));
+    }
+
+    static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using QueueFlow.Api.Problems;
+
+namespace QueueFlow.Api.Paging;
+
+/// <summary>Parses query-string filters by hand so a bad value is a problem naming its parameter, not a bare 400.</summary>
+public static class ListQuery
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    public static ProblemHttpResult? Limit(HttpRequest request, out int limit)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        limit = DefaultLimit;
+        var raw = request.Query["limit"].ToString();
+        if (raw.Length == 0)
+            return null;
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit)
+            return ApiProblems.InvalidParameter("limit", $"limit must be a whole number from 1 to {MaxLimit}, not '{raw}'.");
+        return null;
+    }
+
+    public static ProblemHttpResult? Enum<TEnum>(HttpRequest request, string parameter, out TEnum? value)
+        where TEnum : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        value = null;
+        var raw = request.Query[parameter].ToString();
+        if (raw.Length == 0)
+            return null;
+
+        // Names only: Enum.TryParse would also take "3".
+        if (char.IsAsciiLetter(raw[0]) && System.Enum.TryParse<TEnum>(raw, ignoreCase: true, out var parsed))
+        {
+            value = parsed;
+            return null;
+        }
+
+        return ApiProblems.InvalidParameter(parameter,
+            $"{parameter} must be one of {string.Join(", ", System.Enum.GetNames<TEnum>())}, not '{raw}'.");
+    }
+
+    public static ProblemHttpResult? Time(HttpRequest request, string parameter, out DateTimeOffset? value)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        value = null;
+        var raw = request.Query[parameter].ToString();
+        if (raw.Length == 0)
+            return null;
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            value = parsed.ToUniversalTime();
+            return null;
+        }
+
+        return ApiProblems.InvalidParameter(parameter, $"{parameter} must be an ISO 8601 date and time, e.g. 2026-11-23T10:00:00Z, not '{raw}'.");
+    }
+
+    public static string? Text(HttpRequest request, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var raw = request.Query[parameter].ToString();
+        return raw.Length == 0 ? null : raw;
+    }
+}

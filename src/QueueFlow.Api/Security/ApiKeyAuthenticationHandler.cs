@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace QueueFlow.Api.Security;
+
+/// <summary>
+/// Authenticates the <c>X-Api-Key</c> header against <see cref="ApiOptions.Keys"/>. The principal's name is
+/// the key's configured name, never the key itself, so nothing downstream can log a secret by accident.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptionsMonitor<ApiOptions> apiOptions,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0]))
+            return Task.FromResult(AuthenticateResult.NoResult());
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(values[0]!));
+        foreach (var (name, key) in apiOptions.CurrentValue.Keys)
+        {
+            if (string.IsNullOrEmpty(key.Key) || !ApiRoles.IsKnown(key.Role))
+                continue;
+
+            // Hashes have equal length, so the comparison takes the same time however much of the key matches.
+            if (!CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(key.Key))))
+                continue;
+
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, key.Role)], SchemeName);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        }
+
+        return Task.FromResult(AuthenticateResult.Fail("The X-Api-Key header names no configured key."));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var presented = Request.Headers.ContainsKey(HeaderName);
+        await WriteProblemAsync("Unauthorized", presented
+            ? "The X-Api-Key header names no configured key."
+            : "Send an API key in the X-Api-Key header.").ConfigureAwait(false);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var role = Context.User.FindFirstValue(ClaimTypes.Role);
+        await WriteProblemAsync("Forbidden", $"The key's role '{role}' may not {Request.Method} {Request.Path}.").ConfigureAwait(false);
+    }
+
+    Task WriteProblemAsync(string title, string detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = Response.StatusCode, Title = title, Detail = detail },
+        }).AsTask();
+}
