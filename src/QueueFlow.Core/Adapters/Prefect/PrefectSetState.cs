@@ -92,7 +92,7 @@ public static class PrefectSetState
             case CommandStatus.Accepted:
                 return Result(PrefectSetStateStatus.Accept, proposed with
                 {
-                    Name = proposed.Name ?? DefaultName(proposed.Type!),
+                    Name = proposed.Name ?? (proposed.Type is { } accepted ? DefaultName(accepted) : null),
                     Timestamp = now,
                     StateDetails = proposed.StateDetails ?? new PrefectStateDetails(),
                 }, PrefectOrchestrationDetails.AcceptType, null);

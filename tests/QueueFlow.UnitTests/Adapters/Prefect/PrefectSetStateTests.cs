@@ -285,6 +285,17 @@ public sealed class When_a_Prefect_task_run_state_is_set
     }
 
     [Fact]
+    public void Should_answer_an_outcome_for_a_proposal_without_a_type_without_failing()
+    {
+        var outcome = new CommandOutcome { JobId = Guid.NewGuid(), TaskId = "t", Command = nameof(SetTaskState), Status = CommandStatus.Accepted, TaskStatus = TaskRunStatus.Running };
+
+        var response = PrefectSetState.ToResponse(new PrefectState(), outcome, Now);
+
+        Assert.Equal("ACCEPT", response.Status);
+        Assert.Null(response.State!.Name);
+    }
+
+    [Fact]
     public void Should_write_the_documented_response_shape()
     {
         var run = RulesRun.Start(TestWorkflows.Diamond, Now);
