@@ -75,6 +75,13 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     /// <summary>Opens a new attempt of <paramref name="task"/> and sends it to its queue (manual tasks just wait).</summary>
     public void Dispatch(JobTask task)
     {
+        // A paused job runs nothing new: the task waits as Scheduled, with no timer, for ResumeJob to dispatch it.
+        if (job.Status == JobStatus.Paused)
+        {
+            Hold(task);
+            return;
+        }
+
         var taskDefinition = definition.TasksById[task.TaskId];
         var variables = JsonObjects.Parse(job.Variables);
         var (input, error) = InputTemplate.Resolve(taskDefinition.Input, variables, id => job.FindTask(id) is { Status: TaskRunStatus.Completed } t ? JsonObjects.Parse(t.Output) : null);
@@ -118,6 +125,13 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             new Uri($"queue:{task.Queue}"),
             null,
             NewId.NextGuid()));
+    }
+
+    void Hold(JobTask task)
+    {
+        // A task already Scheduled keeps its status and any start time (its timer answers Wait while paused).
+        if (task.Status != TaskRunStatus.Scheduled)
+            SetTaskStatus(task, TaskRunStatus.Scheduled, "the job is paused: the task starts when it resumes");
     }
 
     void StartAttemptTimers(JobTask task, TaskDefinition taskDefinition)

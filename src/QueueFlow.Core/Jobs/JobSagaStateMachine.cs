@@ -16,15 +16,17 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     readonly JobRules _rules;
     readonly TaskStateRules _stateRules;
     readonly TimerRules _timerRules;
+    readonly JobControlRules _controlRules;
     readonly TimeProvider _time;
     readonly ILogger<JobSagaStateMachine> _logger;
 
-    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TaskStateRules stateRules, TimerRules timerRules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
+    public JobSagaStateMachine(IWorkflowCatalog catalog, JobRules rules, TaskStateRules stateRules, TimerRules timerRules, JobControlRules controlRules, TimeProvider time, ILogger<JobSagaStateMachine> logger)
     {
         _catalog = catalog;
         _rules = rules;
         _stateRules = stateRules;
         _timerRules = timerRules;
+        _controlRules = controlRules;
         _time = time;
         _logger = logger;
 
@@ -50,6 +52,21 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         {
             e.CorrelateById(c => c.Message.JobId);
             e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.TaskHeartbeat), null)));
+        });
+        Event(() => PauseJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.PauseJob), c.Message.CommandId)));
+        });
+        Event(() => ResumeJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.ResumeJob), c.Message.CommandId)));
+        });
+        Event(() => CancelJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.CancelJob), c.Message.CommandId)));
         });
 
         // A job's own timers can outlive a job that was never stored (a refused start): nothing to do.
@@ -86,6 +103,15 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
                 .ThenAsync(SyncStateAsync),
             When(ExpireJob)
                 .ThenAsync(async c => Answer(c, TimerRules.Expire(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(PauseJob)
+                .ThenAsync(async c => Answer(c, _controlRules.Pause(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(ResumeJob)
+                .ThenAsync(async c => Answer(c, _controlRules.Resume(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(CancelJob)
+                .ThenAsync(async c => Answer(c, _controlRules.Cancel(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
                 .ThenAsync(SyncStateAsync));
 
         SetCompletedWhenFinalized();
@@ -105,6 +131,9 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     public Event<StartScheduledTask> StartScheduledTask { get; private set; } = null!;
     public Event<TimeOutTaskAttempt> TimeOutTaskAttempt { get; private set; } = null!;
     public Event<ExpireJob> ExpireJob { get; private set; } = null!;
+    public Event<PauseJob> PauseJob { get; private set; } = null!;
+    public Event<ResumeJob> ResumeJob { get; private set; } = null!;
+    public Event<CancelJob> CancelJob { get; private set; } = null!;
 
     async Task StartAsync(BehaviorContext<Job, StartJob> context)
     {

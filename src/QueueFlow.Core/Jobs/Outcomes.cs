@@ -12,7 +12,7 @@ internal static class Outcomes
         NotApplied(job, task, command, commandId, CommandStatus.Rejected, reason, now);
 
     /// <summary>Records a command that was not applied (rejected, aborted or deferred) and answers it.</summary>
-    public static CommandOutcome NotApplied(Job job, JobTask task, string command, Guid? commandId, CommandStatus status, string reason, DateTimeOffset now, int? waitSeconds = null)
+    public static CommandOutcome NotApplied(Job job, JobTask? task, string command, Guid? commandId, CommandStatus status, string reason, DateTimeOffset now, int? waitSeconds = null)
     {
         job.HistoryCount++;
         job.PendingHistory.Add(new JobHistoryEntry
@@ -21,8 +21,8 @@ internal static class Outcomes
             Sequence = job.HistoryCount,
             At = now,
             Kind = "Command" + status,
-            TaskId = task.TaskId,
-            AttemptId = task.AttemptId,
+            TaskId = task?.TaskId,
+            AttemptId = task?.AttemptId,
             CommandId = commandId,
             Detail = $"{command}: {reason}",
         });

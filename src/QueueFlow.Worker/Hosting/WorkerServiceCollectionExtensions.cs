@@ -29,6 +29,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(sp => new JobRules(sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
         services.AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
         services.AddSingleton<TimerRules>();
+        services.AddSingleton<JobControlRules>();
         services.AddQueueFlowPersistence(connectionString);
 
         // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.

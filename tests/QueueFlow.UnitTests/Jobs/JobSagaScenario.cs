@@ -33,6 +33,7 @@ public abstract class JobSagaScenario : IAsyncLifetime
             .AddSingleton(sp => new JobRules(sp.GetRequiredService<JobRulesOptions>()))
             .AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<JobRulesOptions>()))
             .AddSingleton<TimerRules>()
+            .AddSingleton<JobControlRules>()
             .AddSingleton<TimeProvider>(Clock)
             .AddMassTransitTestHarness(x => x.AddSagaStateMachine<JobSagaStateMachine, Job>().InMemoryRepository())
             .BuildServiceProvider(true);
