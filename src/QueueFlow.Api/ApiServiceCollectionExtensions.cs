@@ -17,7 +17,7 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// API keys, role policies, problem details and the OpenAPI document. Needs the persistence services and
-    /// MassTransit (for <c>IRequestClient&lt;StartJob&gt;</c>) registered by the host.
+    /// MassTransit (for the request clients of StartJob, PauseJob, ResumeJob and CancelJob) registered by the host.
     /// </summary>
     public static IHostApplicationBuilder AddQueueFlowApi(this IHostApplicationBuilder builder)
     {
@@ -51,6 +51,7 @@ public static class ApiServiceCollectionExtensions
         app.UseStatusCodePages();
         app.MapWorkflowEndpoints();
         app.MapJobEndpoints();
+        app.MapJobControlEndpoints();
         app.MapTaskEndpoints();
         app.MapOpenApi().RequireAuthorization(ApiPolicies.Read);
         return app;

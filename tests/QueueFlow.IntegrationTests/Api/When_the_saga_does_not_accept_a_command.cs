@@ -5,8 +5,8 @@ using QueueFlow.Contracts;
 namespace QueueFlow.IntegrationTests.Api;
 
 /// <summary>
-/// The outcome-to-problem mapping on its own: no route issues yet a command the saga can answer Aborted or Wait
-/// (StartJob is only Accepted or Rejected), so these are checked without a request.
+/// The outcome-to-problem mapping on its own, so every outcome is checked whether or not a route can provoke it
+/// yet (no route sends a command the saga answers Wait; job control's Rejected and Aborted are also checked over HTTP).
 /// </summary>
 public sealed class When_the_saga_does_not_accept_a_command
 {

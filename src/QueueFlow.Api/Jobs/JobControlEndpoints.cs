@@ -1,0 +1,149 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using QueueFlow.Api.Problems;
+using QueueFlow.Api.Security;
+using QueueFlow.Contracts;
+using QueueFlow.Persistence;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace QueueFlow.Api.Jobs;
+
+/// <summary>
+/// Pause, resume and cancel: each is a command to the job saga over the bus and the answer is its outcome,
+/// like starting a job. The API only reads the job row, to answer 404 for a job that does not exist.
+/// </summary>
+public static class JobControlEndpoints
+{
+    /// <summary>The most ids one bulk cancel takes, so one request cannot hold the saga's queue for long.</summary>
+    public const int MaxBulkIds = 1000;
+
+    /// <summary>Commands in flight at once for a bulk cancel: enough to overlap the round trips, few enough to leave the queue to others.</summary>
+    const int BulkDegree = 16;
+
+    const string BulkTimeout = "Timeout";
+
+    public static RouteGroupBuilder MapJobControlEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
+        jobs.MapPost("/{id}/pause", PauseAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<JobControlRequest>("application/json").WithName("PauseJob");
+        jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ResumeJob");
+        jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<JobControlRequest>("application/json").WithName("CancelJob");
+        jobs.MapPost("/cancel", CancelManyAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<BulkCancelRequest>("application/json").WithName("CancelJobs");
+        return jobs;
+    }
+
+    static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> PauseAsync(
+        string id, HttpContext http, IRequestClient<PauseJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
+        IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (jobId, request, problem) = await PrepareAsync(id, http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        return await SendAsync(client, new PauseJob { JobId = jobId, Reason = request?.Reason, CommandId = NewId.NextGuid() }, http, options.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> ResumeAsync(
+        string id, HttpContext http, IRequestClient<ResumeJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
+        IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (jobId, _, problem) = await PrepareAsync(id, http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        return await SendAsync(client, new ResumeJob { JobId = jobId, CommandId = NewId.NextGuid() }, http, options.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> CancelAsync(
+        string id, HttpContext http, IRequestClient<CancelJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
+        IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (jobId, request, problem) = await PrepareAsync(id, http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        return await SendAsync(client, new CancelJob { JobId = jobId, Reason = request?.Reason, CommandId = NewId.NextGuid() }, http, options.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One outcome per id, in the request's order. An unknown id is the saga's own answer (Rejected "unknown job"),
+    /// not a 404 for the whole request: the other jobs are still cancelled.
+    /// </summary>
+    static async Task<Results<Ok<IReadOnlyList<BulkCancelItem>>, ProblemHttpResult>> CancelManyAsync(
+        HttpContext http, IRequestClient<CancelJob> client, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<BulkCancelRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        if (request!.Ids is not { Count: > 0 and <= MaxBulkIds } ids)
+            return ApiProblems.BadRequest($"ids must name from 1 to {MaxBulkIds} jobs.", new Dictionary<string, object?> { ["path"] = "$.ids" });
+
+        var timeout = options.Value.CommandTimeout;
+        var items = new BulkCancelItem[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = BulkDegree, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var command = new CancelJob { JobId = ids[i], Reason = request.Reason, CommandId = NewId.NextGuid() };
+            try
+            {
+                var outcome = (await client.GetResponse<CommandOutcome>(command, ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds)).ConfigureAwait(false)).Message;
+                items[i] = new BulkCancelItem(ids[i], outcome.Status.ToString(), outcome.JobStatus, outcome.Reason);
+            }
+            catch (RequestTimeoutException)
+            {
+                items[i] = new BulkCancelItem(ids[i], BulkTimeout, null, $"The job saga did not answer within {timeout.TotalSeconds:0} s; the cancel may still be applied.");
+            }
+        }).ConfigureAwait(false);
+        return TypedResults.Ok<IReadOnlyList<BulkCancelItem>>(items);
+    }
+
+    /// <summary>The job id, once the job is known to exist, and the optional body.</summary>
+    static async Task<(Guid JobId, JobControlRequest? Request, ProblemHttpResult? Problem)> PrepareAsync(
+        string id, HttpContext http, IDbContextFactory<QueueFlowDbContext> dbFactory, ApiOptions options, HttpJsonOptions json, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId))
+            return (Guid.Empty, null, UnknownJob(id));
+
+        JobControlRequest? request = null;
+
+        // The body is optional: a bare POST (no content type, no length) is a control without a reason.
+        if (http.Request.ContentLength > 0 || http.Request.ContentType is not null)
+        {
+            var (body, problem) = await JsonBody.ReadAsync<JobControlRequest>(http.Request, options.MaxRequestBodyBytes, json.SerializerOptions, cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+                return (jobId, null, problem);
+            request = body;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        if (!await db.Jobs.AnyAsync(j => j.CorrelationId == jobId, cancellationToken).ConfigureAwait(false))
+            return (jobId, null, UnknownJob(id));
+        return (jobId, request, null);
+    }
+
+    static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> SendAsync<T>(
+        IRequestClient<T> client, T command, HttpContext http, ApiOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        CommandOutcome outcome;
+        try
+        {
+            var timeout = RequestTimeout.After(ms: (int)options.CommandTimeout.TotalMilliseconds);
+            outcome = (await client.GetResponse<CommandOutcome>(command, cancellationToken, timeout).ConfigureAwait(false)).Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            return ApiProblems.SagaTimeout(options.CommandTimeout);
+        }
+
+        return outcome.Status == CommandStatus.Accepted
+            ? TypedResults.Ok(new JobControlled(outcome.Status, outcome.JobStatus))
+            : ApiProblems.ForOutcome(outcome, http);
+    }
+
+    static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");
+}
