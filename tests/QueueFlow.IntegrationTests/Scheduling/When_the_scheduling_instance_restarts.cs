@@ -5,6 +5,11 @@ namespace QueueFlow.IntegrationTests.Scheduling;
 /// <summary>Timers live in the database, not in the process that scheduled them.</summary>
 public sealed class When_the_scheduling_instance_restarts
 {
+    // Stopping an instance waits out its scheduler's idle wait and the bus's stop, which on a busy
+    // two-core machine has taken more than two seconds; the timers are set far enough out that the
+    // instance is certainly down before they fall due, or the tests would prove nothing.
+    static readonly TimeSpan DueIn = TimeSpan.FromSeconds(8);
+
     [Fact]
     public async Task Should_send_a_timer_the_stopped_instance_scheduled_from_the_next_one()
     {
@@ -15,7 +20,7 @@ public sealed class When_the_scheduling_instance_restarts
         DateTimeOffset dueAt;
         await using (var before = await TimerHost.StartAsync(name))
         {
-            dueAt = DateTimeOffset.UtcNow.AddSeconds(3);
+            dueAt = DateTimeOffset.UtcNow + DueIn;
             await before.Timers.ScheduleAsync(key, dueAt, deliveries.Destination, TimerDeliveries.Message("survivor"), CancellationToken.None);
             await before.StopAsync();
         }
@@ -45,7 +50,7 @@ public sealed class When_the_scheduling_instance_restarts
         DateTimeOffset dueAt;
         await using (var before = await TimerHost.StartAsync(name, o => o.MisfireThreshold = misfireThreshold))
         {
-            dueAt = DateTimeOffset.UtcNow.AddSeconds(2);
+            dueAt = DateTimeOffset.UtcNow + DueIn;
             await before.Timers.ScheduleAsync(key, dueAt, deliveries.Destination, TimerDeliveries.Message("missed"), CancellationToken.None);
             await before.StopAsync();
         }
