@@ -24,6 +24,12 @@ public sealed record SetTaskState
     public JsonElement? Output { get; init; }
     public bool Force { get; init; }
 
+    /// <summary>
+    /// For Failed: <c>false</c> ends the task even with retries left (Prefect's <c>state_details.retriable</c>);
+    /// absent or <c>true</c> lets the task's retry policy decide.
+    /// </summary>
+    public bool? Retriable { get; init; }
+
     /// <summary>A repeated proposal with the same transition id is answered like the first.</summary>
     public Guid? TransitionId { get; init; }
     public DateTimeOffset? ScheduledTime { get; init; }

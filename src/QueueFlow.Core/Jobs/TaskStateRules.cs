@@ -123,8 +123,10 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
                 task.Error = error;
                 var retries = definition.TasksById[task.TaskId].Retries;
 
-                // Only an attempt in progress is retried; failing a task that waits for its retry ends it.
-                if (task.Status is TaskRunStatus.Running or TaskRunStatus.Paused && attemptRunning && !command.Force && task.Attempt <= retries)
+                // Only an attempt in progress is retried; failing a task that waits for its retry ends it, and so
+                // does a failure its reporter marked as not retriable.
+                if (task.Status is TaskRunStatus.Running or TaskRunStatus.Paused && attemptRunning && !command.Force
+                    && command.Retriable != false && task.Attempt <= retries)
                 {
                     editor.ScheduleRetry(task, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
                     break;

@@ -80,6 +80,19 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_end_a_failed_task_marked_not_retriable_though_retries_remain()
+    {
+        var task = await ArrangeAsync(Running);
+
+        var outcome = await SendAsync(Proposal(task, Failed) with { Message = "bad input", Retriable = false });
+
+        Assert.Equal(Accepted, outcome.Status);
+        Assert.Equal(Failed, outcome.TaskStatus);
+        Assert.Equal(1, Task(task).Attempt);
+        Assert.Equal("bad input", Task(task).Error);
+    }
+
+    [Fact]
     public async Task Should_answer_a_repeated_transition_id_like_the_first_and_change_nothing()
     {
         var task = await ArrangeAsync(Running);

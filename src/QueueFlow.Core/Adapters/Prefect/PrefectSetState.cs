@@ -9,9 +9,8 @@ namespace QueueFlow.Core.Adapters.Prefect;
 /// rules themselves are the saga's (<see cref="Jobs.TaskStateRules"/>); this only changes words and shapes.
 /// </summary>
 /// <remarks>
-/// <c>state_details.retriable = false</c> is read but not honoured: <see cref="SetTaskState"/> has no field for
-/// it, and mapping it onto <c>force</c> would also skip every other rule. A FAILED proposal is retried while the
-/// task's retries remain.
+/// <c>state_details.retriable = false</c> travels as <see cref="SetTaskState.Retriable"/>: a FAILED proposal so
+/// marked ends the task even with retries left, and every other rule still applies.
 /// </remarks>
 public static class PrefectSetState
 {
@@ -59,6 +58,7 @@ public static class PrefectSetState
             // Prefect's data may be any result; a task's output is a JSON object, so only an object is kept.
             Output = state.Data is { ValueKind: JsonValueKind.Object } data ? data : null,
             Force = request.Force,
+            Retriable = state.StateDetails?.Retriable,
             TransitionId = transitionId,
             ScheduledTime = state.StateDetails?.ScheduledTime,
             CommandId = commandId,

@@ -81,6 +81,7 @@ public sealed class When_a_Prefect_task_run_state_is_set
         Assert.Equal(Guid.Parse("3c90c3cc-0d44-4b50-8888-8dd25736052a"), command.TransitionId);
         Assert.Equal(Now, command.ScheduledTime);
         Assert.False(command.Force);
+        Assert.True(command.Retriable);
         // "<any>" is a result that is not an object: a task's output cannot hold it.
         Assert.Null(command.Output);
     }
@@ -174,6 +175,22 @@ public sealed class When_a_Prefect_task_run_state_is_set
         Assert.Equal(TaskRunStatus.Running, run.Task("slow").Status);
         Assert.Equal(("REJECT", "SCHEDULED", "AwaitingRetry"), (response.Status, response.State!.Type, response.State.Name));
         Assert.Equal(Now, response.State.StateDetails!.ScheduledTime);
+    }
+
+    [Fact]
+    public void Should_accept_a_failure_marked_not_retriable_as_FAILED_with_retries_left()
+    {
+        var run = RulesRun.Start(TestWorkflows.Diamond, Now);
+        var request = new PrefectSetStateRequest
+        {
+            State = new PrefectState { Type = "FAILED", Message = "bad input", StateDetails = new PrefectStateDetails { Retriable = false } },
+        };
+
+        var (_, response) = Run(run, "a", request);
+
+        Assert.Equal(TaskRunStatus.Failed, run.Task("a").Status);
+        Assert.Equal(1, run.Task("a").Attempt);
+        Assert.Equal(("ACCEPT", "FAILED", "Failed"), (response.Status, response.State!.Type, response.State.Name));
     }
 
     [Fact]
