@@ -108,6 +108,23 @@ internal static class TestWorkflows
         }
         """;
 
+    /// <summary>order runs branching as a child job (retried once with a new child), then ship.</summary>
+    public const string Nested = """
+        {
+          "name": "nested",
+          "version": 1,
+          "tasks": [
+            { "id": "order", "kind": "workflow", "workflow": "branching", "input": { "orderId": "${variables.orderId}" }, "retries": 1, "retryDelaySeconds": 0 },
+            { "id": "ship", "queue": "work.ship", "input": { "approvedBy": "${tasks.order.output.approvedBy}" } }
+          ],
+          "transitions": [
+            { "from": "workflow_start", "to": "order" },
+            { "from": "order", "to": "ship" },
+            { "from": "ship", "to": "workflow_end" }
+          ]
+        }
+        """;
+
     public static WorkflowDefinition Parse(string json) =>
         WorkflowParser.Parse(json) is { Definition: { } definition } ? definition : throw new InvalidOperationException("test workflow is invalid");
 }

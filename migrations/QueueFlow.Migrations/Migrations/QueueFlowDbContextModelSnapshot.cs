@@ -57,6 +57,19 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("owner");
 
+                    b.Property<Guid?>("ParentAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_attempt_id");
+
+                    b.Property<Guid?>("ParentJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_job_id");
+
+                    b.Property<string>("ParentTaskId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("parent_task_id");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -90,6 +103,10 @@ namespace QueueFlow.Migrations.Migrations
 
                     b.HasKey("CorrelationId")
                         .HasName("pk_jobs");
+
+                    b.HasIndex("ParentJobId")
+                        .HasDatabaseName("ix_jobs_parent_job_id")
+                        .HasFilter("parent_job_id IS NOT NULL");
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_jobs_status_updated_at");

@@ -22,5 +22,8 @@ public sealed record StartJob
     /// <summary>Who started the job (a user or system id), kept in its metrics.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>Set when a workflow task of another job starts this one as its child.</summary>
+    public ParentTask? Parent { get; init; }
+
     public Guid? CommandId { get; init; }
 }

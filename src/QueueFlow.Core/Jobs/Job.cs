@@ -23,6 +23,11 @@ public sealed class Job : SagaStateMachineInstance
     /// <summary>Who started the job, if the starter said.</summary>
     public string? Owner { get; set; }
 
+    /// <summary>The task attempt this job runs for, when a workflow task started it as a child job.</summary>
+    public Guid? ParentJobId { get; set; }
+    public string? ParentTaskId { get; set; }
+    public Guid? ParentAttemptId { get; set; }
+
     /// <summary>The job's variables: a JSON object.</summary>
     public string Variables { get; set; } = "{}";
     public List<JobError> Errors { get; set; } = [];

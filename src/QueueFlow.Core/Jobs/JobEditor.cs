@@ -106,6 +106,12 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, Iteration = task.Iteration, StartedAt = now });
         SetTaskStatus(task, TaskRunStatus.Running);
         StartAttemptTimers(task, taskDefinition);
+        if (task.Kind == TaskKind.Workflow)
+        {
+            ChildJobs.Start(this, task, taskDefinition);
+            return;
+        }
+
         if (task.Kind != TaskKind.Worker || task.Queue is null)
             return;
 
@@ -169,6 +175,10 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             CancelTimer(TimerKeys.StartToClose(job.CorrelationId, task.TaskId, attemptId), timeout);
         if (definition.TasksById[task.TaskId].HeartbeatTimeout is not null)
             CancelTimer(TimerKeys.Heartbeat(job.CorrelationId, task.TaskId, attemptId), timeout with { Timeout = TimeoutKinds.Heartbeat });
+
+        // Completed and Failed come from the child itself; any other end leaves a child that must stop.
+        if (task.Kind == TaskKind.Workflow && status is not (TaskRunStatus.Completed or TaskRunStatus.Failed))
+            ChildJobs.Cancel(this, task, attemptId, error ?? status.ToString());
     }
 
     /// <summary>Schedules the next attempt after the task's backoff; with no delay it is dispatched at once.</summary>
@@ -343,6 +353,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         StopOpenTasks("the job completed");
         SetJobStatus(JobStatus.Completed);
         Publish(new JobCompleted { JobId = job.CorrelationId, Workflow = job.Workflow, Variables = JsonDocument.Parse(job.Variables).RootElement.Clone(), At = now });
+        ChildJobs.ReportCompleted(this);
     }
 
     /// <summary>Fails the job and cancels whatever is still running, so late answers are told to stop.</summary>
@@ -353,6 +364,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         job.EndedAt = now;
         SetJobStatus(JobStatus.Failed, message);
         Publish(new JobFailed { JobId = job.CorrelationId, Workflow = job.Workflow, Errors = [.. job.Errors], At = now });
+        ChildJobs.ReportFailed(this, $"child job {job.CorrelationId} failed: {message}", terminal: false);
     }
 
     public void CancelJob(string reason)
@@ -360,6 +372,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         StopOpenTasks("the job was cancelled");
         job.EndedAt = now;
         SetJobStatus(JobStatus.Cancelled, reason);
+        ChildJobs.ReportFailed(this, $"child job {job.CorrelationId} was cancelled: {reason}", terminal: true);
     }
 
     void StopOpenTasks(string reason)

@@ -31,6 +31,9 @@ public sealed class JobRules(JobRulesOptions options)
         job.WorkflowVersion = definition.Version ?? 1;
         job.Status = JobStatus.Running;
         job.Owner = command.Owner;
+        job.ParentJobId = command.Parent?.JobId;
+        job.ParentTaskId = command.Parent?.TaskId;
+        job.ParentAttemptId = command.Parent?.AttemptId;
         job.Variables = command.Variables is { ValueKind: JsonValueKind.Object } variables ? variables.GetRawText() : "{}";
         job.CreatedAt = now;
         job.UpdatedAt = now;

@@ -161,6 +161,21 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         // A refused start leaves no job behind, so there is no transaction to hold the answer: send it now.
         context.Saga.Workflow = string.Empty;
         await AnswerNowAsync(context, outcome).ConfigureAwait(false);
+
+        // A child that cannot start would leave its parent's task waiting: fail it, for good, since a retry
+        // would be refused the same way.
+        if (command.Parent is { } parent)
+        {
+            await context.Publish(new FailTask
+            {
+                JobId = parent.JobId,
+                TaskId = parent.TaskId,
+                AttemptId = parent.AttemptId,
+                Error = $"child job {command.JobId} could not start: {outcome.Reason}",
+                Terminal = true,
+                CommandId = command.JobId,
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
     }
 
     async Task<WorkflowDefinition> DefinitionOf(BehaviorContext<Job> context) =>

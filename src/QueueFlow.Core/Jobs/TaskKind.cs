@@ -10,4 +10,7 @@ public enum TaskKind
 
     /// <summary>Done by a person; waits in Running until finished.</summary>
     Manual,
+
+    /// <summary>Runs another workflow as a child job, whose id is the attempt id; the child's end finishes the attempt.</summary>
+    Workflow,
 }

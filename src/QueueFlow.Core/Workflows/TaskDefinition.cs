@@ -12,6 +12,10 @@ public sealed record TaskDefinition
     /// <summary>The queue a worker task is dispatched to.</summary>
     public string? Queue { get; init; }
 
+    /// <summary>The workflow a workflow task runs as a child job, and its version (the newest when absent).</summary>
+    public string? Workflow { get; init; }
+    public int? WorkflowVersion { get; init; }
+
     /// <summary>
     /// The input template: any JSON. A string value that is exactly <c>${variables.x}</c> or
     /// <c>${tasks.t.output.y}</c> is replaced by the value it names when the task is dispatched.

@@ -22,6 +22,7 @@ public static class WorkflowParser
     [
         "id", "kind", "queue", "input", "retries", "timeoutSeconds", "heartbeatTimeoutSeconds", "retryOnTimeout",
         "retryDelaySeconds", "retryBackoffMultiplier", "maxRetryDelaySeconds", "retryJitter", "onFailure", "description",
+        "workflow", "version",
     ];
 
     public static WorkflowParseResult Parse(string json)
@@ -107,9 +108,11 @@ public static class WorkflowParser
             var kind = TaskKind.Worker;
             var kindText = ReadString(task, "kind", $"{path}.kind", errors, required: false);
             if (kindText is not null && !Enum.TryParse(kindText, ignoreCase: true, out kind))
-                errors.Add($"{path}.kind: '{kindText}' is not one of worker, manual");
+                errors.Add($"{path}.kind: '{kindText}' is not one of worker, manual, workflow");
 
             var queue = ReadString(task, "queue", $"{path}.queue", errors, required: false);
+            var childWorkflow = ReadString(task, "workflow", $"{path}.workflow", errors, required: false);
+            var childVersion = ReadInt(task, "version", $"{path}.version", 1, int.MaxValue, errors);
             var retries = ReadInt(task, "retries", $"{path}.retries", 0, MaxRetries, errors) ?? 0;
             var timeout = ReadInt(task, "timeoutSeconds", $"{path}.timeoutSeconds", 1, int.MaxValue, errors);
             var onFailure = ReadFailurePolicy(task, $"{path}.onFailure", errors);
@@ -127,6 +130,8 @@ public static class WorkflowParser
                 Id = id,
                 Kind = kind,
                 Queue = queue,
+                Workflow = childWorkflow,
+                WorkflowVersion = childVersion,
                 Input = task["input"]?.DeepClone(),
                 Retries = retries,
                 Timeout = Seconds(timeout),

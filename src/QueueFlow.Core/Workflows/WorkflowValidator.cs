@@ -22,6 +22,12 @@ public static class WorkflowValidator
                 errors.Add($"tasks: '{task.Id}' must be at most {WorkflowParser.MaxIdLength} characters without leading or trailing white space");
             if (task.Kind == TaskKind.Worker && string.IsNullOrWhiteSpace(task.Queue))
                 errors.Add($"tasks: worker task '{task.Id}' needs a queue");
+            if (task.Kind == TaskKind.Workflow && string.IsNullOrWhiteSpace(task.Workflow))
+                errors.Add($"tasks: workflow task '{task.Id}' needs the workflow it runs");
+            if (task.Kind != TaskKind.Workflow && (task.Workflow is not null || task.WorkflowVersion is not null))
+                errors.Add($"tasks: only a workflow task names a workflow and version, not {task.Kind.ToString().ToLowerInvariant()} task '{task.Id}'");
+            if (task.Kind == TaskKind.Workflow && task.Workflow == definition.Name)
+                errors.Add($"tasks: workflow task '{task.Id}' runs its own workflow '{definition.Name}': a job may not start itself");
             if (task.OnFailure == FailurePolicy.ErrorTransition && !definition.Outgoing[task.Id].Any(t => t.State == FinishStates.Error))
                 errors.Add($"tasks: '{task.Id}' fails by its error transition but has no transition on 'error'");
         }

@@ -19,6 +19,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Workflow).HasColumnName("workflow").HasMaxLength(255);
         builder.Property(j => j.WorkflowVersion).HasColumnName("workflow_version");
         builder.Property(j => j.Owner).HasColumnName("owner").HasMaxLength(255);
+        builder.Property(j => j.ParentJobId).HasColumnName("parent_job_id");
+        builder.Property(j => j.ParentTaskId).HasColumnName("parent_task_id").HasMaxLength(255);
+        builder.Property(j => j.ParentAttemptId).HasColumnName("parent_attempt_id");
         builder.Property(j => j.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.Variables).HasColumnName("variables").HasColumnType("jsonb");
         builder.Property(j => j.Errors).HasColumnName("errors").HasColumnType("jsonb")
@@ -39,5 +42,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
 
         builder.HasIndex(j => new { j.Status, j.UpdatedAt }).HasDatabaseName("ix_jobs_status_updated_at");
         builder.HasIndex(j => new { j.Workflow, j.CreatedAt }).HasDatabaseName("ix_jobs_workflow_created_at");
+
+        // A parent job's document lists its children; most jobs have no parent, so only those that do are indexed.
+        builder.HasIndex(j => j.ParentJobId).HasDatabaseName("ix_jobs_parent_job_id").HasFilter("parent_job_id IS NOT NULL");
     }
 }

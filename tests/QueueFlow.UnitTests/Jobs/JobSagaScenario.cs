@@ -28,7 +28,7 @@ public abstract class JobSagaScenario : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = new ServiceCollection()
-            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching, TestWorkflows.Policies, TestWorkflows.Revisions, TestWorkflows.Timed))
+            .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog(TestWorkflows.Diamond, TestWorkflows.Branching, TestWorkflows.Policies, TestWorkflows.Revisions, TestWorkflows.Timed, TestWorkflows.Nested))
             .AddSingleton(Options)
             .AddSingleton(sp => new JobRules(sp.GetRequiredService<JobRulesOptions>()))
             .AddSingleton(sp => new TaskStateRules(sp.GetRequiredService<JobRules>(), sp.GetRequiredService<JobRulesOptions>()))

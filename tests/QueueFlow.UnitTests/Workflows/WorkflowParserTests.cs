@@ -58,7 +58,7 @@ public sealed class When_a_workflow_definition_is_parsed
                 "colour: unknown field",
                 "name: must be a string, not number",
                 "tasks[0].quee: unknown field",
-                "tasks[0].kind: 'robot' is not one of worker, manual",
+                "tasks[0].kind: 'robot' is not one of worker, manual, workflow",
                 "tasks[0].retries: must be a whole number from 0 to 10",
                 "tasks[0].timeoutSeconds: must be a whole number of at least 1",
                 "transitions[0].to: required",
@@ -96,6 +96,38 @@ public sealed class When_a_workflow_definition_is_parsed
         Assert.Contains("transitions: there is no path from workflow_start to workflow_end", result.Errors);
         Assert.Contains("tasks: 'a' has no path to workflow_end", result.Errors);
         Assert.Contains("tasks: 'orphan' cannot be reached from workflow_start", result.Errors);
+    }
+
+    [Fact]
+    public void Should_read_a_workflow_task_with_the_workflow_it_runs()
+    {
+        var result = WorkflowParser.Parse("""
+            { "name": "parent", "tasks": [ { "id": "sub", "kind": "workflow", "workflow": "child", "version": 2 } ],
+              "transitions": [ { "from": "workflow_start", "to": "sub" }, { "from": "sub", "to": "workflow_end" } ] }
+            """);
+
+        Assert.Empty(result.Errors);
+        var task = result.Definition!.TasksById["sub"];
+        Assert.Equal((TaskKind.Workflow, "child", (int?)2), (task.Kind, task.Workflow, task.WorkflowVersion));
+    }
+
+    [Fact]
+    public void Should_refuse_workflow_tasks_that_name_no_workflow_or_their_own_and_other_tasks_that_name_one()
+    {
+        var result = WorkflowParser.Parse("""
+            { "name": "w",
+              "tasks": [
+                { "id": "none", "kind": "workflow" },
+                { "id": "self", "kind": "workflow", "workflow": "w" },
+                { "id": "worker", "queue": "q", "workflow": "child" }
+              ],
+              "transitions": [ { "from": "workflow_start", "to": "none" }, { "from": "none", "to": "self" }, { "from": "self", "to": "worker" },
+                               { "from": "worker", "to": "workflow_end" } ] }
+            """);
+
+        Assert.Contains("tasks: workflow task 'none' needs the workflow it runs", result.Errors);
+        Assert.Contains("tasks: workflow task 'self' runs its own workflow 'w': a job may not start itself", result.Errors);
+        Assert.Contains("tasks: only a workflow task names a workflow and version, not worker task 'worker'", result.Errors);
     }
 
     [Fact]
