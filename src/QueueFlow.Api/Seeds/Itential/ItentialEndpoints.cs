@@ -19,7 +19,7 @@ namespace QueueFlow.Api.Seeds.Itential;
 /// <summary>
 /// Itential's finish task (seed 000, the workflow engine) and Operations Manager's finish of a manual task (seed 002):
 /// a CompleteTask for the task's current attempt, then the job read back in Itential's job document. The caller's
-/// key name is the completion's owner, which the saga compares with a manual task's claimant.
+/// key name is the completion's owner: who finished the task, as its metrics show.
 /// </summary>
 public static class ItentialEndpoints
 {
