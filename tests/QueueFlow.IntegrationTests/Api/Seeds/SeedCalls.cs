@@ -6,8 +6,18 @@ using static QueueFlow.IntegrationTests.Api.ApiCalls;
 namespace QueueFlow.IntegrationTests.Api.Seeds;
 
 /// <summary>Helpers of the seed route scenarios: posting a seed's body and reading what the saga made of it.</summary>
-internal static class SeedCalls
+public static class SeedCalls
 {
+    /// <summary>One route of each seed system, naming ids nothing has, for the checks made before any lookup.</summary>
+    public static TheoryData<string> SeedRoutes => new()
+    {
+        $"/workflow_engine/jobs/finish_task/{Guid.NewGuid():N}/review",
+        $"/operations-manager/jobs/{Guid.NewGuid():N}/tasks/review/finish",
+        "/v2/jobs/2251799813685249/completion",
+        $"/api/v1/projects/publicdata/workflows/tasks/{Guid.NewGuid()}/update",
+        $"/api/task_runs/{Guid.NewGuid()}/set_state",
+    };
+
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string route, string? body) =>
         client.PostAsync(new Uri(route, UriKind.Relative), body is null ? null : Json(body));
 

@@ -10,17 +10,8 @@ namespace QueueFlow.IntegrationTests.Api.Seeds;
 [Collection(SharedWorkerGroup.Name)]
 public sealed class When_a_seed_client_presents_a_bearer_token(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    public static TheoryData<string> SeedRoutes => new()
-    {
-        $"/workflow_engine/jobs/finish_task/{Guid.NewGuid():N}/review",
-        $"/operations-manager/jobs/{Guid.NewGuid():N}/tasks/review/finish",
-        "/v2/jobs/2251799813685249/completion",
-        $"/api/v1/projects/publicdata/workflows/tasks/{Guid.NewGuid()}/update",
-        $"/api/task_runs/{Guid.NewGuid()}/set_state",
-    };
-
     [Theory]
-    [MemberData(nameof(SeedRoutes))]
+    [MemberData(nameof(SeedCalls.SeedRoutes), MemberType = typeof(SeedCalls))]
     public async Task Should_answer_401_without_a_token_or_with_an_unknown_one(string route)
     {
         using var anonymous = api.ClientWith(null);
@@ -35,7 +26,7 @@ public sealed class When_a_seed_client_presents_a_bearer_token(ApiFactory api) :
     }
 
     [Theory]
-    [MemberData(nameof(SeedRoutes))]
+    [MemberData(nameof(SeedCalls.SeedRoutes), MemberType = typeof(SeedCalls))]
     public async Task Should_answer_403_to_a_reader(string route)
     {
         using var reader = api.BearerClient(ApiFactory.ReaderKey);
