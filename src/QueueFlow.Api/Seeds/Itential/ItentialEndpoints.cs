@@ -77,7 +77,9 @@ public static class ItentialEndpoints
                 : UnknownJob(jobId));
         }
 
-        if (task.AttemptId is not { } attemptId)
+        // A Pending task may still show the attempt of an earlier loop iteration, which the saga would answer as a
+        // duplicate of that iteration's completion: finishing the task now means its next iteration, not yet dispatched.
+        if (task.AttemptId is not { } attemptId || task.Status == TaskRunStatus.Pending)
             return (null, SeedProblems.NotDispatched(taskId, task.Status));
 
         var translation = translate(id, attemptId, http.User.Identity!.Name!);

@@ -65,6 +65,10 @@ public sealed class When_an_itential_client_finishes_a_task(ApiFactory api, Queu
         var review = await TaskAsync(fixture, jobId, "review");
         Assert.Equal("outputValue", JsonDocument.Parse(review.Output).RootElement.GetProperty("outputVariable").GetString());
         Assert.Equal("test-operator", review.Attempts[0].Owner);
+
+        // review waits for its second iteration: finishing it again now is not a repeat of the first.
+        using var early = await PostAsync(itential, $"/workflow_engine/jobs/finish_task/{jobId:N}/review", SeedFinishTask);
+        Assert.Contains("'review' is Pending", (await AssertProblemAsync(early, HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
