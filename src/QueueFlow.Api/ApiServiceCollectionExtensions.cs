@@ -6,6 +6,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Seeds.Camunda;
+using QueueFlow.Api.Seeds.Cognite;
+using QueueFlow.Api.Seeds.Itential;
+using QueueFlow.Api.Seeds.Prefect;
 using QueueFlow.Api.Security;
 using QueueFlow.Api.Tasks;
 using QueueFlow.Api.Workflows;
@@ -17,7 +21,8 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// API keys, role policies, problem details and the OpenAPI document. Needs the persistence services and
-    /// MassTransit (for the request clients of StartJob, PauseJob, ResumeJob and CancelJob) registered by the host.
+    /// MassTransit (for the request clients of StartJob, PauseJob, ResumeJob, CancelJob and, on the seed
+    /// systems' routes, CompleteTask, FailTask and SetTaskState) registered by the host.
     /// </summary>
     public static IHostApplicationBuilder AddQueueFlowApi(this IHostApplicationBuilder builder)
     {
@@ -53,6 +58,10 @@ public static class ApiServiceCollectionExtensions
         app.MapJobEndpoints();
         app.MapJobControlEndpoints();
         app.MapTaskEndpoints();
+        app.MapItentialEndpoints();
+        app.MapCamundaEndpoints();
+        app.MapCogniteEndpoints();
+        app.MapPrefectEndpoints();
         app.MapOpenApi().RequireAuthorization(ApiPolicies.Read);
         return app;
     }

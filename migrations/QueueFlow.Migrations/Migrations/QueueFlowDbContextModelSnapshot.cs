@@ -230,6 +230,10 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("iteration");
 
+                    b.Property<long?>("JobKey")
+                        .HasColumnType("bigint")
+                        .HasColumnName("job_key");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -260,8 +264,22 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<Guid?>("TaskRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("task_run_id");
+
                     b.HasKey("JobId", "TaskId")
                         .HasName("pk_job_tasks");
+
+                    b.HasIndex("AttemptId")
+                        .HasDatabaseName("ix_job_tasks_attempt_id");
+
+                    b.HasIndex("JobKey")
+                        .HasDatabaseName("ix_job_tasks_job_key");
+
+                    b.HasIndex("TaskRunId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_job_tasks_task_run_id");
 
                     b.HasIndex("Queue", "Status")
                         .HasDatabaseName("ix_job_tasks_queue_status");

@@ -10,8 +10,10 @@ using Microsoft.Extensions.Options;
 namespace QueueFlow.Api.Security;
 
 /// <summary>
-/// Authenticates the <c>X-Api-Key</c> header against <see cref="ApiOptions.Keys"/>. The principal's name is
-/// the key's configured name, never the key itself, so nothing downstream can log a secret by accident.
+/// Authenticates the <c>X-Api-Key</c> header, or an <c>Authorization: Bearer</c> token, against
+/// <see cref="ApiOptions.Keys"/>. The bearer form is there for the seed systems' clients (Camunda's and Prefect's
+/// send their credential that way); the token is the same API key, not a JWT. The principal's name is the key's
+/// configured name, never the key itself, so nothing downstream can log a secret by accident.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -23,13 +25,14 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
+    const string BearerPrefix = "Bearer ";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        if (PresentedKey() is not { } token)
             return Task.FromResult(AuthenticateResult.NoResult());
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(values[0]!));
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         foreach (var (name, key) in apiOptions.CurrentValue.Keys)
         {
             if (string.IsNullOrEmpty(key.Key) || !ApiRoles.IsKnown(key.Role))
@@ -43,16 +46,27 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
 
-        return Task.FromResult(AuthenticateResult.Fail("The X-Api-Key header names no configured key."));
+        return Task.FromResult(AuthenticateResult.Fail("The API key names no configured key."));
+    }
+
+    /// <summary>X-Api-Key when present (it is the API's own header), else the token of <c>Authorization: Bearer</c>.</summary>
+    string? PresentedKey()
+    {
+        if (Request.Headers.TryGetValue(HeaderName, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]))
+            return values[0];
+        var authorization = Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) && authorization.Length > BearerPrefix.Length)
+            return authorization[BearerPrefix.Length..].Trim();
+        return null;
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var presented = Request.Headers.ContainsKey(HeaderName);
-        await WriteProblemAsync("Unauthorized", presented
-            ? "The X-Api-Key header names no configured key."
-            : "Send an API key in the X-Api-Key header.").ConfigureAwait(false);
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await WriteProblemAsync("Unauthorized", PresentedKey() is not null
+            ? "The API key (X-Api-Key header or Bearer token) names no configured key."
+            : "Send an API key in the X-Api-Key header or as a Bearer token in the Authorization header.").ConfigureAwait(false);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

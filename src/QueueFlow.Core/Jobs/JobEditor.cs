@@ -97,13 +97,15 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         task.ScheduledAt = null;
         task.Attempt++;
         task.AttemptId = NewId.NextGuid();
+        task.JobKey = JobKeys.For(task.AttemptId.Value);
+        task.TaskRunId = TaskRunIds.For(job.CorrelationId, task.TaskId, task.Iteration);
         task.Input = input?.ToJsonString() ?? "{}";
         task.StartedAt ??= now;
         task.Deadline = taskDefinition.Timeout is { } timeout ? now + timeout : null;
         task.Error = null;
         task.EndedAt = null;
         task.FinishState = null;
-        task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, Iteration = task.Iteration, StartedAt = now });
+        task.Attempts.Add(new TaskAttempt { Id = task.AttemptId.Value, Number = task.Attempt, JobKey = task.JobKey, Iteration = task.Iteration, StartedAt = now });
         SetTaskStatus(task, TaskRunStatus.Running);
         StartAttemptTimers(task, taskDefinition);
         if (task.Kind == TaskKind.Workflow)
@@ -122,6 +124,8 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
                 TaskId = task.TaskId,
                 AttemptId = task.AttemptId.Value,
                 Attempt = task.Attempt,
+                JobKey = task.JobKey.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                TaskRunId = task.TaskRunId.Value,
                 Workflow = job.Workflow,
                 Queue = task.Queue,
                 Input = JsonDocument.Parse(task.Input).RootElement.Clone(),
@@ -254,6 +258,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         {
             var task = job.FindTask(id)!;
             task.Iteration = iteration;
+            task.TaskRunId = TaskRunIds.For(job.CorrelationId, task.TaskId, iteration);
             task.FinishState = null;
             task.EndedAt = null;
             task.Error = null;

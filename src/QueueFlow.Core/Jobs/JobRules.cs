@@ -44,6 +44,8 @@ public sealed class JobRules(JobRulesOptions options)
             Kind = t.Kind,
             Queue = t.Queue,
             Status = TaskRunStatus.Pending,
+            // Known before the first attempt, so a Prefect client can propose a state for a task still waiting.
+            TaskRunId = TaskRunIds.For(command.JobId, t.Id, 0),
         })];
 
         var editor = new JobEditor(job, definition, now, command.CommandId) { StartNotBefore = command.ScheduledAt };

@@ -25,6 +25,12 @@ public sealed class JobTask
     /// <summary>The current attempt's id: messages carrying any other attempt id are stale.</summary>
     public Guid? AttemptId { get; set; }
 
+    /// <summary>The current attempt's job key (<see cref="JobKeys"/>), by which a Camunda-style worker names it.</summary>
+    public long? JobKey { get; set; }
+
+    /// <summary>The task run of the current iteration (<see cref="TaskRunIds"/>): the same for every attempt of it.</summary>
+    public Guid? TaskRunId { get; set; }
+
     /// <summary>The input of the current attempt with every reference resolved: JSON, null before it runs.</summary>
     public string? Input { get; set; }
 

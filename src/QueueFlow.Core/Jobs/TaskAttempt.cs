@@ -8,6 +8,9 @@ public sealed record TaskAttempt
     public required Guid Id { get; init; }
     public required int Number { get; init; }
 
+    /// <summary>The attempt's job key (<see cref="JobKeys"/>); null on attempts stored before keys existed.</summary>
+    public long? JobKey { get; init; }
+
     /// <summary>The task's iteration this attempt belongs to.</summary>
     public int Iteration { get; init; }
     public required DateTimeOffset StartedAt { get; init; }

@@ -19,6 +19,8 @@ internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
         builder.Property(t => t.Attempt).HasColumnName("attempt");
         builder.Property(t => t.Iteration).HasColumnName("iteration");
         builder.Property(t => t.AttemptId).HasColumnName("attempt_id");
+        builder.Property(t => t.JobKey).HasColumnName("job_key");
+        builder.Property(t => t.TaskRunId).HasColumnName("task_run_id");
         builder.Property(t => t.Input).HasColumnName("input").HasColumnType("jsonb");
         builder.Property(t => t.Output).HasColumnName("output").HasColumnType("jsonb");
         builder.Property(t => t.Error).HasColumnName("error");
@@ -32,5 +34,12 @@ internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
         // Dashboards filter by status (and by queue within a status), or list a queue's tasks by status.
         builder.HasIndex(t => new { t.Status, t.Queue }).HasDatabaseName("ix_job_tasks_status_queue");
         builder.HasIndex(t => new { t.Queue, t.Status }).HasDatabaseName("ix_job_tasks_queue_status");
+
+        // The seed systems' endpoints name a task by one of these instead of (job, task): Cognite by the attempt id,
+        // Camunda by the attempt's job key, Prefect by the task-run id. Job keys are 63-bit hashes, so not unique;
+        // task-run ids are 122-bit hashes of (job, task, iteration), and a row holds one iteration at a time.
+        builder.HasIndex(t => t.AttemptId).HasDatabaseName("ix_job_tasks_attempt_id");
+        builder.HasIndex(t => t.JobKey).HasDatabaseName("ix_job_tasks_job_key");
+        builder.HasIndex(t => t.TaskRunId).IsUnique().HasDatabaseName("ux_job_tasks_task_run_id");
     }
 }

@@ -22,6 +22,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A client sending <paramref name="key"/> as <c>Authorization: Bearer</c>, as the seed systems' clients do.</summary>
+    public HttpClient BearerClient(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in TestSettings.WorkerConfiguration())

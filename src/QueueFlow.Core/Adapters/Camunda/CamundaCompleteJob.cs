@@ -8,8 +8,9 @@ namespace QueueFlow.Core.Adapters.Camunda;
 /// answers seed 001 lists: 204, or a problem with 400, 404, 409 or 500.
 /// </summary>
 /// <remarks>
-/// The outcome carries no machine-readable cause, so 400 and 404 are told from 409 by the rules' reason texts;
-/// the unit tests run the real rules so a reworded reason fails them instead of changing a status code.
+/// The outcome carries no machine-readable cause, so 400 and 404 are told from 409 by the rules' reason texts
+/// (<see cref="RejectionReasons"/>). A stale attempt is 404: Camunda forgets a job once it is completed, failed or
+/// timed out (seed 001: "the job with the given key was not found"), and each QueueFlow attempt is its own job.
 /// </remarks>
 public static class CamundaCompleteJob
 {
@@ -55,9 +56,9 @@ public static class CamundaCompleteJob
         return outcome.Status switch
         {
             CommandStatus.Accepted => null,
-            CommandStatus.Rejected when IsUnknown(reason) => Rejected(404, NotFound, key, reason),
-            CommandStatus.Rejected when IsInvalid(reason) => Rejected(400, InvalidArgument, key, reason),
-            // Denied, stale attempt, task not running; a finished job (Aborted) and a paused one (Wait) are wrong states too.
+            CommandStatus.Rejected when RejectionReasons.IsUnknown(reason) || RejectionReasons.IsStale(reason) => Rejected(404, NotFound, key, reason),
+            CommandStatus.Rejected when RejectionReasons.IsInvalid(reason) => Rejected(400, InvalidArgument, key, reason),
+            // Denied, task not running (paused); a finished job (Aborted) and a paused one (Wait) are wrong states too.
             CommandStatus.Rejected or CommandStatus.Aborted or CommandStatus.Wait => Rejected(409, InvalidState, key, reason),
             _ => Internal($"unexpected outcome {outcome.Status} for job with key '{key}'"),
         };
@@ -77,15 +78,4 @@ public static class CamundaCompleteJob
 
     static CamundaProblem Rejected(int status, string code, CamundaJobKey key, string reason) =>
         new(status, code, $"Command 'COMPLETE' rejected with code '{code}' for job with key '{key}': {reason}");
-
-    /// <summary>The job, task or attempt a key names does not exist (see JobRules.FindAttempt and the saga's unknown-job answer).</summary>
-    static bool IsUnknown(string reason) =>
-        reason.StartsWith("unknown job ", StringComparison.Ordinal)
-        || reason.Contains(" has no task '", StringComparison.Ordinal)
-        || reason.Contains(" has no attempt ", StringComparison.Ordinal);
-
-    /// <summary>The body broke a limit only the rules know (JobRules.CheckObject): the size limit, or a non-object.</summary>
-    static bool IsInvalid(string reason) =>
-        reason.Contains(" must be a JSON object", StringComparison.Ordinal)
-        || reason.Contains(" bytes, over the limit of ", StringComparison.Ordinal);
 }

@@ -121,7 +121,7 @@ public sealed class When_a_Camunda_job_is_completed
     }
 
     [Fact]
-    public void Should_answer_a_stale_attempt_with_409()
+    public void Should_answer_a_stale_attempt_with_404_as_Camunda_answers_a_job_it_has_forgotten()
     {
         // slow retries at once, so its first attempt is superseded by a second one.
         var run = RulesRun.Start(TestWorkflows.Timed, Now);
@@ -131,7 +131,7 @@ public sealed class When_a_Camunda_job_is_completed
 
         var problem = CamundaCompleteJob.ToProblem(run.Apply(Translate(run, "slow", "{}", first)), Key)!;
 
-        Assert.Equal((409, "INVALID_STATE"), (problem.Status, problem.Title));
+        Assert.Equal((404, "NOT_FOUND"), (problem.Status, problem.Title));
         Assert.Contains("stale attempt", problem.Detail, StringComparison.Ordinal);
     }
 
