@@ -52,6 +52,9 @@ public static class ApiServiceCollectionExtensions
         app.MapWorkflowEndpoints();
         app.MapJobEndpoints();
         app.MapJobControlEndpoints();
+        app.MapTaskControlEndpoints();
+        app.MapManualTaskEndpoints();
+        app.MapWatchEndpoints();
         app.MapTaskEndpoints();
         app.MapOpenApi().RequireAuthorization(ApiPolicies.Read);
         return app;

@@ -17,13 +17,14 @@ public sealed record JobDocument(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? EndedAt,
     JobMetrics Metrics,
+    IReadOnlyList<string> Watchers,
     IReadOnlyList<TaskDocument> Tasks)
 {
     public static JobDocument From(Job job, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
         return new JobDocument(job.CorrelationId, job.Workflow, job.WorkflowVersion, job.Status, job.Owner, JsonElement.Parse(job.Variables),
-            job.Errors, job.CreatedAt, job.UpdatedAt, job.EndedAt, JobMetrics.Of(job, now),
+            job.Errors, job.CreatedAt, job.UpdatedAt, job.EndedAt, JobMetrics.Of(job, now), job.Watchers,
             [.. job.Tasks.OrderBy(t => t.StartedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.TaskId, StringComparer.Ordinal).Select(TaskDocument.From)]);
     }
 }
