@@ -158,6 +158,21 @@ public sealed class When_a_task_is_retried : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_abort_a_retry_once_the_failed_job_is_cancelled()
+    {
+        await StartAsync("diamond", """{ "orderId": "O-1" }""");
+        await FailAsync("a", "down", terminal: true);
+
+        var cancelled = await SendAsync(new CancelJob { JobId = JobId, Reason = "giving up", CommandId = NewId.NextGuid() });
+        var retried = await RetryAsync("a");
+
+        Assert.Equal(CommandStatus.Accepted, cancelled.Status);
+        Assert.Contains(Job.PendingMessages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Failed, To: JobStatus.Cancelled, Reason: "giving up" });
+        Assert.Equal(CommandStatus.Aborted, retried.Status);
+        Assert.Equal(TaskRunStatus.Failed, Task("a").Status);
+    }
+
+    [Fact]
     public async Task Should_abort_a_retry_on_a_cancelled_job()
     {
         await StartAsync("diamond", """{ "orderId": "O-1" }""");
