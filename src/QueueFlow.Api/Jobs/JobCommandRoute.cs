@@ -17,6 +17,20 @@ namespace QueueFlow.Api.Jobs;
 /// </summary>
 internal static class JobCommandRoute
 {
+    const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>
+    /// The command's id: derived from the caller's Idempotency-Key header when there is one, so a retried request is
+    /// answered like the first and applied once, else a new one.
+    /// </summary>
+    public static (Guid CommandId, ProblemHttpResult? Problem) CommandId(HttpContext http, string command)
+    {
+        var key = http.Request.Headers[JobEndpoints.IdempotencyKeyHeader].ToString();
+        if (key.Length > MaxIdempotencyKeyLength)
+            return (Guid.Empty, ApiProblems.InvalidParameter(JobEndpoints.IdempotencyKeyHeader, $"{JobEndpoints.IdempotencyKeyHeader} must be at most {MaxIdempotencyKeyLength} characters."));
+        return key.Length == 0 ? (NewId.NextGuid(), null) : (CommandIds.FromIdempotencyKey(command, http.User.Identity!.Name!, key), null);
+    }
+
     /// <summary>The job id once the job is known to exist, else the 404.</summary>
     public static async Task<(Guid JobId, ProblemHttpResult? Problem)> FindJobAsync(string id, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {

@@ -37,11 +37,14 @@ public static class ManualTaskEndpoints
         string id, string taskId, HttpContext http, IRequestClient<ClaimTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(ClaimTask));
+        if (badKey is not null)
+            return badKey;
         var (task, problem) = await JobCommandRoute.FindTaskAsync(id, taskId, dbFactory, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
 
-        var command = new ClaimTask { JobId = task!.JobId, TaskId = task.TaskId, User = Caller(http), CommandId = NewId.NextGuid() };
+        var command = new ClaimTask { JobId = task!.JobId, TaskId = task.TaskId, User = Caller(http), CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -49,6 +52,9 @@ public static class ManualTaskEndpoints
         string id, string taskId, HttpContext http, IRequestClient<AssignTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(AssignTask));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JsonBody.ReadAsync<AssignTaskRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -58,7 +64,7 @@ public static class ManualTaskEndpoints
         if (problem is not null)
             return problem;
 
-        var command = new AssignTask { JobId = task!.JobId, TaskId = task.TaskId, Assignee = body.Assignee, AssignedBy = Caller(http), CommandId = NewId.NextGuid() };
+        var command = new AssignTask { JobId = task!.JobId, TaskId = task.TaskId, Assignee = body.Assignee, AssignedBy = Caller(http), CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -66,11 +72,14 @@ public static class ManualTaskEndpoints
         string id, string taskId, HttpContext http, IRequestClient<ReleaseTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(ReleaseTask));
+        if (badKey is not null)
+            return badKey;
         var (task, problem) = await JobCommandRoute.FindTaskAsync(id, taskId, dbFactory, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
 
-        var command = new ReleaseTask { JobId = task!.JobId, TaskId = task.TaskId, User = Caller(http), CommandId = NewId.NextGuid() };
+        var command = new ReleaseTask { JobId = task!.JobId, TaskId = task.TaskId, User = Caller(http), CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -82,6 +91,9 @@ public static class ManualTaskEndpoints
         string id, string taskId, HttpContext http, IRequestClient<CompleteTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(CompleteTask));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JobCommandRoute.ReadOptionalAsync<FinishTaskRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -104,7 +116,7 @@ public static class ManualTaskEndpoints
             Variables = body?.Variables is { ValueKind: JsonValueKind.Object } variables ? variables : null,
             Output = body?.Output is { ValueKind: JsonValueKind.Object } output ? output : null,
             Owner = Caller(http),
-            CommandId = NewId.NextGuid(),
+            CommandId = commandId,
         };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }

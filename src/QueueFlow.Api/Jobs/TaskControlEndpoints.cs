@@ -34,6 +34,9 @@ public static class TaskControlEndpoints
         string id, string taskId, HttpContext http, IRequestClient<RetryTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(RetryTask));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JobCommandRoute.ReadOptionalAsync<RetryTaskRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -41,7 +44,7 @@ public static class TaskControlEndpoints
         if (problem is not null)
             return problem;
 
-        var command = new RetryTask { JobId = task!.JobId, TaskId = task.TaskId, Reason = body?.Reason, CommandId = NewId.NextGuid() };
+        var command = new RetryTask { JobId = task!.JobId, TaskId = task.TaskId, Reason = body?.Reason, CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -49,6 +52,9 @@ public static class TaskControlEndpoints
         string id, HttpContext http, IRequestClient<ContinueJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(ContinueJob));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JobCommandRoute.ReadOptionalAsync<ContinueJobRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -57,7 +63,7 @@ public static class TaskControlEndpoints
             return problem;
 
         // A task named in the body is the saga's to judge (409 Rejected when the job has no such task): it is not the resource.
-        var command = new ContinueJob { JobId = jobId, FromTask = body?.FromTask, Reason = body?.Reason, CommandId = NewId.NextGuid() };
+        var command = new ContinueJob { JobId = jobId, FromTask = body?.FromTask, Reason = body?.Reason, CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -65,6 +71,9 @@ public static class TaskControlEndpoints
         string id, HttpContext http, IRequestClient<RevertJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(RevertJob));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JsonBody.ReadAsync<RevertJobRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -74,7 +83,7 @@ public static class TaskControlEndpoints
         if (problem is not null)
             return problem;
 
-        var command = new RevertJob { JobId = jobId, FromTask = body.FromTask, ToTask = body.ToTask, CommandId = NewId.NextGuid() };
+        var command = new RevertJob { JobId = jobId, FromTask = body.FromTask, ToTask = body.ToTask, CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -32,6 +32,9 @@ public static class WatchEndpoints
         string id, HttpContext http, IRequestClient<WatchJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(WatchJob));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JobCommandRoute.ReadOptionalAsync<WatchRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -39,7 +42,7 @@ public static class WatchEndpoints
         if (problem is not null)
             return problem;
 
-        var command = new WatchJob { JobId = jobId, Watcher = body?.Watcher ?? http.User.Identity!.Name!, CommandId = NewId.NextGuid() };
+        var command = new WatchJob { JobId = jobId, Watcher = body?.Watcher ?? http.User.Identity!.Name!, CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,6 +50,9 @@ public static class WatchEndpoints
         string id, HttpContext http, IRequestClient<UnwatchJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
+        var (commandId, badKey) = JobCommandRoute.CommandId(http, nameof(UnwatchJob));
+        if (badKey is not null)
+            return badKey;
         var (body, bad) = await JobCommandRoute.ReadOptionalAsync<WatchRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -54,7 +60,7 @@ public static class WatchEndpoints
         if (problem is not null)
             return problem;
 
-        var command = new UnwatchJob { JobId = jobId, Watcher = body?.Watcher ?? http.User.Identity!.Name!, CommandId = NewId.NextGuid() };
+        var command = new UnwatchJob { JobId = jobId, Watcher = body?.Watcher ?? http.User.Identity!.Name!, CommandId = commandId };
         return await JobCommandRoute.AnswerAsync(client, command, http, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
     }
 }

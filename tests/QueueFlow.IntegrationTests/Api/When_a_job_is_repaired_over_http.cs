@@ -33,6 +33,28 @@ public sealed class When_a_job_is_repaired_over_http(ApiFactory api) : IClassFix
     }
 
     [Fact]
+    public async Task Should_answer_a_retried_request_with_the_same_idempotency_key_like_the_first()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var (id, _) = await FailFirstTaskAsync(@operator, "api-retry-idempotent");
+
+        var first = await RetryWithKeyAsync(@operator, id, "retry-1");
+        var again = await RetryWithKeyAsync(@operator, id, "retry-1");
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.False(first.Body.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.True(again.Body.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(2, TaskOf(await JobAsync(@operator, id), "t1").GetProperty("attempt").GetInt32());
+
+        // Without the key, the same request is a new command, refused since t1 is running again.
+        await PostProblemAsync(@operator, $"/api/jobs/{id}/tasks/t1/retry", null, HttpStatusCode.Conflict);
+        var tooLong = await RetryWithKeyAsync(@operator, id, new string('k', 256));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
+        Assert.Equal("Idempotency-Key", tooLong.Body.GetProperty("parameter").GetString());
+    }
+
+    [Fact]
     public async Task Should_answer_409_for_the_retry_of_a_running_task()
     {
         using var @operator = api.ClientWith(ApiFactory.OperatorKey);
@@ -151,6 +173,14 @@ public sealed class When_a_job_is_repaired_over_http(ApiFactory api) : IClassFix
         Assert.Equal(CommandStatus.Accepted, failed.Status);
         await JobWhenAsync(@operator, id, "Failed");
         return (id, attempt);
+    }
+
+    static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> RetryWithKeyAsync(HttpClient client, Guid id, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/jobs/{id}/tasks/t1/retry", UriKind.Relative));
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await ApiCalls.BodyAsync(response));
     }
 
     static async Task<List<System.Text.Json.JsonElement>> HistoryAsync(HttpClient client, Guid id)
