@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Api.Tasks;
 using QueueFlow.Api.Workflows;
@@ -37,7 +38,7 @@ public static class ApiServiceCollectionExtensions
             // Any endpoint that does not say otherwise (the OpenAPI document, a route added later) needs a key; /health opts out.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusCodeProblems.AddDetail);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         return builder;

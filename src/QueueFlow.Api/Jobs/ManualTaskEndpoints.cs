@@ -23,13 +23,13 @@ public static class ManualTaskEndpoints
 {
     public static RouteGroupBuilder MapManualTaskEndpoints(this IEndpointRouteBuilder routes)
     {
-        // No Accepts metadata: with it routing answers a body that is not JSON with a bare 415 before the
-        // handler runs, where JsonBody names the content type it got.
         var tasks = routes.MapGroup("/api/jobs/{id}/tasks/{taskId}").WithTags("Jobs");
         tasks.MapPost("/claim", ClaimAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ClaimTask");
-        tasks.MapPost("/assign", AssignAsync).RequireAuthorization(ApiPolicies.Operate).WithName("AssignTask");
+        tasks.MapPost("/assign", AssignAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<AssignTaskRequest>("application/json").WithName("AssignTask");
         tasks.MapPost("/release", ReleaseAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ReleaseTask");
-        tasks.MapPost("/finish", FinishAsync).RequireAuthorization(ApiPolicies.Operate).WithName("FinishTask");
+        tasks.MapPost("/finish", FinishAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<FinishTaskRequest>("application/json").WithName("FinishTask");
         return tasks;
     }
 

@@ -21,12 +21,13 @@ public static class TaskControlEndpoints
 {
     public static RouteGroupBuilder MapTaskControlEndpoints(this IEndpointRouteBuilder routes)
     {
-        // No Accepts metadata: with it routing answers a body that is not JSON with a bare 415 before the
-        // handler runs, where JsonBody names the content type it got.
         var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
-        jobs.MapPost("/{id}/tasks/{taskId}/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operate).WithName("RetryTask");
-        jobs.MapPost("/{id}/continue", ContinueAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ContinueJob");
-        jobs.MapPost("/{id}/revert", RevertAsync).RequireAuthorization(ApiPolicies.Operate).WithName("RevertJob");
+        jobs.MapPost("/{id}/tasks/{taskId}/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<RetryTaskRequest>("application/json").WithName("RetryTask");
+        jobs.MapPost("/{id}/continue", ContinueAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<ContinueJobRequest>("application/json").WithName("ContinueJob");
+        jobs.MapPost("/{id}/revert", RevertAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<RevertJobRequest>("application/json").WithName("RevertJob");
         return jobs;
     }
 

@@ -20,11 +20,11 @@ public static class WatchEndpoints
 {
     public static RouteGroupBuilder MapWatchEndpoints(this IEndpointRouteBuilder routes)
     {
-        // No Accepts metadata: with it routing answers a body that is not JSON with a bare 415 before the
-        // handler runs, where JsonBody names the content type it got.
         var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
-        jobs.MapPost("/{id}/watch", WatchAsync).RequireAuthorization(ApiPolicies.Operate).WithName("WatchJob");
-        jobs.MapPost("/{id}/unwatch", UnwatchAsync).RequireAuthorization(ApiPolicies.Operate).WithName("UnwatchJob");
+        jobs.MapPost("/{id}/watch", WatchAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<WatchRequest>("application/json").WithName("WatchJob");
+        jobs.MapPost("/{id}/unwatch", UnwatchAsync).RequireAuthorization(ApiPolicies.Operate)
+            .Accepts<WatchRequest>("application/json").WithName("UnwatchJob");
         return jobs;
     }
 

@@ -91,7 +91,8 @@ public sealed class When_a_manual_task_is_worked_over_http(ApiFactory api) : ICl
         var noAssignee = await PostProblemAsync(@operator, $"/api/jobs/{id}/tasks/review/assign", "{}", HttpStatusCode.BadRequest);
         Assert.Contains("assignee", noAssignee.GetProperty("detail").GetString(), StringComparison.Ordinal);
         using var notJson = await @operator.PostAsync(new Uri($"/api/jobs/{id}/tasks/review/assign", UriKind.Relative), new StringContent("x"));
-        await AssertProblemAsync(notJson, HttpStatusCode.UnsupportedMediaType);
+        var unsupported = await AssertProblemAsync(notJson, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("The body must be application/json, not 'text/plain; charset=utf-8'.", unsupported.GetProperty("detail").GetString());
 
         // None of it changed the task.
         Assert.Equal("Running", TaskOf(await JobAsync(@operator, id), "review").GetProperty("status").GetString());
