@@ -88,6 +88,19 @@ public sealed class When_a_job_is_reverted : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_abort_a_revert_of_a_cancelled_job()
+    {
+        await FailOnCAsync();
+        await SendAsync(new CancelJob { JobId = JobId, CommandId = NewId.NextGuid() });
+
+        var outcome = await RevertAsync("a");
+
+        Assert.Equal(CommandStatus.Aborted, outcome.Status);
+        Assert.Equal($"job {JobId} is Cancelled: a completed or cancelled job does not change", outcome.Reason);
+        Assert.Equal(TaskRunStatus.Completed, Task("a").Status);
+    }
+
+    [Fact]
     public async Task Should_revert_a_paused_job_and_hold_the_target_until_it_resumes()
     {
         await StartAsync("policies");
