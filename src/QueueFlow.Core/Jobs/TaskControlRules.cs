@@ -30,8 +30,9 @@ public static class TaskControlRules
         var failedOn = FailedOn(job);
         if (job.Status == JobStatus.Failed && failedOn != task.TaskId)
         {
-            return CommandLog.Remember(job, Outcomes.Rejected(job, task, name, command.CommandId,
-                $"job {job.CorrelationId} failed on '{failedOn}', not on '{task.TaskId}': retry '{failedOn}', or continue or revert the job", now));
+            return CommandLog.Remember(job, Outcomes.Rejected(job, task, name, command.CommandId, failedOn is null
+                ? $"job {job.CorrelationId} did not fail on a task: continue it from a task instead"
+                : $"job {job.CorrelationId} failed on '{failedOn}', not on '{task.TaskId}': retry '{failedOn}', or continue or revert the job", now));
         }
 
         var reason = Reason(command.Reason, $"task '{task.TaskId}' retried");
