@@ -203,6 +203,20 @@ public sealed class When_a_manual_task_is_held : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_keep_the_holder_when_a_loop_brings_the_task_back()
+    {
+        await ReachReviewAsync();
+        await ClaimAsync("alice");
+
+        await FinishAsync("alice", finishState: "loop");
+        await CompleteAsync("draft", output: """{ "text": "hello again" }""");
+
+        Assert.Equal((TaskRunStatus.Running, 1), (Task("review").Status, Task("review").Iteration));
+        Assert.Equal("alice", Task("review").Assignee);
+        Assert.Equal(CommandStatus.Rejected, (await FinishAsync("bob")).Status);
+    }
+
+    [Fact]
     public async Task Should_abort_a_claim_on_a_cancelled_job()
     {
         await ReachReviewAsync();
