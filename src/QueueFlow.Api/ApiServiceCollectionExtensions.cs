@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Problems;
+using QueueFlow.Api.Security;
 using QueueFlow.Api.Seeds.Camunda;
 using QueueFlow.Api.Seeds.Cognite;
 using QueueFlow.Api.Seeds.Itential;
 using QueueFlow.Api.Seeds.Prefect;
-using QueueFlow.Api.Security;
 using QueueFlow.Api.Tasks;
 using QueueFlow.Api.Workflows;
 
@@ -42,7 +43,7 @@ public static class ApiServiceCollectionExtensions
             // Any endpoint that does not say otherwise (the OpenAPI document, a route added later) needs a key; /health opts out.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusCodeProblems.AddDetail);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         return builder;
@@ -57,6 +58,9 @@ public static class ApiServiceCollectionExtensions
         app.MapWorkflowEndpoints();
         app.MapJobEndpoints();
         app.MapJobControlEndpoints();
+        app.MapTaskControlEndpoints();
+        app.MapManualTaskEndpoints();
+        app.MapWatchEndpoints();
         app.MapTaskEndpoints();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();

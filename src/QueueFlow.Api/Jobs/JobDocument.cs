@@ -21,6 +21,7 @@ public sealed record JobDocument(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? EndedAt,
     JobMetrics Metrics,
+    IReadOnlyList<string> Watchers,
     IReadOnlyList<TaskDocument> Tasks)
 {
     public static JobDocument From(Job job, DateTimeOffset now)
@@ -29,7 +30,7 @@ public sealed record JobDocument(
         return new JobDocument(job.CorrelationId, job.Workflow, job.WorkflowVersion, job.Status, job.Owner,
             job.ParentJobId is { } parentId ? new ParentTask { JobId = parentId, TaskId = job.ParentTaskId!, AttemptId = job.ParentAttemptId!.Value } : null,
             JsonElement.Parse(job.Variables),
-            job.Errors, job.CreatedAt, job.UpdatedAt, job.EndedAt, JobMetrics.Of(job, now),
+            job.Errors, job.CreatedAt, job.UpdatedAt, job.EndedAt, JobMetrics.Of(job, now), job.Watchers,
             [.. job.Tasks.OrderBy(t => t.StartedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.TaskId, StringComparer.Ordinal).Select(TaskDocument.From)]);
     }
 }

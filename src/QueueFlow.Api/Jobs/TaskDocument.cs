@@ -20,13 +20,16 @@ public sealed record TaskDocument(
     DateTimeOffset? ScheduledAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
-    DateTimeOffset? Deadline)
+    DateTimeOffset? Deadline,
+    string? Assignee,
+    string? AssignedBy,
+    DateTimeOffset? AssignedAt)
 {
     public static TaskDocument From(JobTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
         return new TaskDocument(task.TaskId, task.Kind, task.Queue, task.Status, task.FinishState, task.Iteration, task.Attempt, task.AttemptId,
             task.Input is null ? null : JsonElement.Parse(task.Input), JsonElement.Parse(task.Output), task.Error,
-            task.ScheduledAt, task.StartedAt, task.EndedAt, task.Deadline);
+            task.ScheduledAt, task.StartedAt, task.EndedAt, task.Deadline, task.Assignee, task.AssignedBy, task.AssignedAt);
     }
 }

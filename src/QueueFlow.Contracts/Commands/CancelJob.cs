@@ -1,6 +1,6 @@
 namespace QueueFlow.Contracts;
 
-/// <summary>Ends a job that is not finished as Cancelled, with its open tasks, their attempts and timers.</summary>
+/// <summary>Ends a job that is not Completed or Cancelled (a Failed one too) as Cancelled, with its open tasks, their attempts and timers.</summary>
 public sealed record CancelJob
 {
     public required Guid JobId { get; init; }

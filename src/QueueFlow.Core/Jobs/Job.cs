@@ -39,6 +39,12 @@ public sealed class Job : SagaStateMachineInstance
     public int HistoryCount { get; set; }
     public List<JobTask> Tasks { get; set; } = [];
 
+    /// <summary>Who watches the job: each of its state-change events is also sent to them (see <see cref="WatchDestination"/>).</summary>
+    public List<string> Watchers { get; set; } = [];
+
+    /// <summary>The latest operator commands applied or refused, newest last, so a repeat is answered like the first.</summary>
+    public List<AppliedCommand> AppliedCommands { get; set; } = [];
+
     /// <summary>History entries made by the message being applied; written with the job, then cleared.</summary>
     public List<JobHistoryEntry> PendingHistory { get; } = [];
 

@@ -4,8 +4,8 @@ using QueueFlow.Core.Workflows;
 namespace QueueFlow.Core.Jobs;
 
 /// <summary>
-/// An operator's control of a whole job: pause, resume and cancel. A finished job is immutable, so each
-/// answers Aborted for one; an answer that changes nothing is still written to the history.
+/// An operator's control of a whole job: pause, resume and cancel. A finished job answers Aborted, except that
+/// a Failed one may still be cancelled; an answer that changes nothing is still written to the history.
 /// </summary>
 public sealed class JobControlRules
 {
@@ -52,11 +52,15 @@ public sealed class JobControlRules
         return Outcomes.Accepted(job, null, name, command.CommandId);
     }
 
-    /// <summary>Any job that is not finished ends as Cancelled, with its open tasks, their attempts and timers.</summary>
+    /// <summary>
+    /// Any job that is not Completed or Cancelled ends as Cancelled, with its open tasks, their attempts and timers.
+    /// A Failed job may be cancelled too: it could still be retried (<see cref="TaskControlRules"/>), and
+    /// cancelling is how an operator gives up on it for good.
+    /// </summary>
     public CommandOutcome Cancel(Job job, WorkflowDefinition definition, CancelJob command, DateTimeOffset now)
     {
         const string name = nameof(CancelJob);
-        if (Finished(job, name, command.CommandId, now) is { } finished)
+        if (job.Status != JobStatus.Failed && Finished(job, name, command.CommandId, now) is { } finished)
             return finished;
 
         new JobEditor(job, definition, now, command.CommandId).CancelJob(Reason(command.Reason) ?? "cancelled");

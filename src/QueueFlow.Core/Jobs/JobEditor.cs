@@ -59,7 +59,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
 
         task.Status = to;
         Record("Task" + to, task.TaskId, task.AttemptId, from.ToString(), to.ToString(), reason);
-        Publish(new TaskStateChanged
+        PublishToWatchers(new TaskStateChanged
         {
             JobId = job.CorrelationId,
             TaskId = task.TaskId,
@@ -348,7 +348,15 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         var from = job.Status;
         job.Status = to;
         Record("Job" + to, from: from.ToString(), to: to.ToString(), detail: reason);
-        Publish(new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, From = from, To = to, Reason = reason, At = now });
+        PublishToWatchers(new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, From = from, To = to, Reason = reason, At = now });
+    }
+
+    /// <summary>Publishes a state-change event, and sends one copy per watcher to the watch exchange (see <see cref="WatchDestination"/>).</summary>
+    void PublishToWatchers(object message)
+    {
+        Publish(message);
+        foreach (var watcher in job.Watchers)
+            job.PendingMessages.Add(new OutgoingMessage(message, WatchDestination.For(watcher), null, NewId.NextGuid()));
     }
 
     // Normally nothing is open here; a forced completion can reach workflow_end past a running task.
@@ -370,6 +378,48 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         SetJobStatus(JobStatus.Failed, message);
         Publish(new JobFailed { JobId = job.CorrelationId, Workflow = job.Workflow, Errors = [.. job.Errors], At = now });
         ChildJobs.ReportFailed(this, $"child job {job.CorrelationId} failed: {message}", terminal: false);
+    }
+
+    /// <summary>
+    /// A Failed job runs again: Running, its deadline timer set again while the deadline is still ahead, and every
+    /// task the failure cancelled (those running or waiting when it failed) dispatched as a new attempt, as
+    /// Cognite's retry re-runs a run's cancelled tasks. Tasks in <paramref name="handled"/> are left to the caller.
+    /// </summary>
+    public void Revive(string reason, IReadOnlySet<string> handled)
+    {
+        job.EndedAt = null;
+        SetJobStatus(JobStatus.Running, reason);
+        if (definition.Deadline is { } deadline && job.CreatedAt + deadline > now)
+            ScheduleTimer(TimerKeys.Deadline(job.CorrelationId), job.CreatedAt + deadline, new ExpireJob { JobId = job.CorrelationId });
+
+        foreach (var task in job.Tasks.Where(t => t.Status == TaskRunStatus.Cancelled && !handled.Contains(t.TaskId)).ToList())
+        {
+            if (job.Status != JobStatus.Running)
+                break;
+            task.Error = null;
+            SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
+            Dispatch(task);
+        }
+    }
+
+    /// <summary>
+    /// Puts a task that has run back to Pending as a new iteration: its current attempt and timers end, its
+    /// attempts stay as the record, and a manual task loses its assignee.
+    /// </summary>
+    public void Reset(JobTask task, string reason)
+    {
+        if (task.Status == TaskRunStatus.Pending)
+            return;
+
+        CloseAttempt(task, TaskRunStatus.Cancelled, reason);
+        task.Iteration++;
+        task.FinishState = null;
+        task.Error = null;
+        task.EndedAt = null;
+        task.Assignee = null;
+        task.AssignedBy = null;
+        task.AssignedAt = null;
+        SetTaskStatus(task, TaskRunStatus.Pending, reason);
     }
 
     public void CancelJob(string reason)

@@ -70,6 +70,8 @@ public sealed class JobRules(JobRulesOptions options)
             return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
         if (CheckActive(job, task, attempt, name, command.CommandId, now) is { } inactive)
             return inactive;
+        if (ManualTaskRules.CheckHolder(task, command.Owner) is { } notHolder)
+            return Outcomes.Rejected(job, task, name, command.CommandId, notHolder, now);
         if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
             return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
@@ -105,6 +107,8 @@ public sealed class JobRules(JobRulesOptions options)
             return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
         if (CheckActive(job, task, attempt, name, command.CommandId, now) is { } inactive)
             return inactive;
+        if (ManualTaskRules.CheckHolder(task, command.Owner) is { } notHolder)
+            return Outcomes.Rejected(job, task, name, command.CommandId, notHolder, now);
         if (CheckObject(command.Output, "output") is { } invalid)
             return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 

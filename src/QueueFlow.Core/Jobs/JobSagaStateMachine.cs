@@ -69,6 +69,47 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
             e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.CancelJob), c.Message.CommandId)));
         });
 
+        Event(() => RetryTask, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.RetryTask), c.Message.CommandId)));
+        });
+        Event(() => ContinueJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.FromTask, nameof(Contracts.ContinueJob), c.Message.CommandId)));
+        });
+        Event(() => RevertJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.ToTask, nameof(Contracts.RevertJob), c.Message.CommandId)));
+        });
+        Event(() => WatchJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.WatchJob), c.Message.CommandId)));
+        });
+        Event(() => UnwatchJob, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.UnwatchJob), c.Message.CommandId)));
+        });
+        Event(() => ClaimTask, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.ClaimTask), c.Message.CommandId)));
+        });
+        Event(() => AssignTask, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.AssignTask), c.Message.CommandId)));
+        });
+        Event(() => ReleaseTask, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.ReleaseTask), c.Message.CommandId)));
+        });
+
         // A job's own timers can outlive a job that was never stored (a refused start): nothing to do.
         Event(() => StartScheduledTask, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => TimeOutTaskAttempt, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
@@ -112,7 +153,26 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
                 .ThenAsync(SyncStateAsync),
             When(CancelJob)
                 .ThenAsync(async c => Answer(c, _controlRules.Cancel(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync));
+                .ThenAsync(SyncStateAsync),
+            When(RetryTask)
+                .ThenAsync(async c => Answer(c, TaskControlRules.Retry(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(ContinueJob)
+                .ThenAsync(async c => Answer(c, TaskControlRules.Continue(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(RevertJob)
+                .ThenAsync(async c => Answer(c, TaskControlRules.Revert(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+                .ThenAsync(SyncStateAsync),
+            When(WatchJob)
+                .Then(c => Answer(c, WatchRules.Watch(c.Saga, c.Message, _time.GetUtcNow()))),
+            When(UnwatchJob)
+                .Then(c => Answer(c, WatchRules.Unwatch(c.Saga, c.Message, _time.GetUtcNow()))),
+            When(ClaimTask)
+                .Then(c => Answer(c, ManualTaskRules.Claim(c.Saga, c.Message, _time.GetUtcNow()))),
+            When(AssignTask)
+                .Then(c => Answer(c, ManualTaskRules.Assign(c.Saga, c.Message, _time.GetUtcNow()))),
+            When(ReleaseTask)
+                .Then(c => Answer(c, ManualTaskRules.Release(c.Saga, c.Message, _time.GetUtcNow()))));
 
         SetCompletedWhenFinalized();
     }
@@ -134,6 +194,14 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     public Event<PauseJob> PauseJob { get; private set; } = null!;
     public Event<ResumeJob> ResumeJob { get; private set; } = null!;
     public Event<CancelJob> CancelJob { get; private set; } = null!;
+    public Event<RetryTask> RetryTask { get; private set; } = null!;
+    public Event<ContinueJob> ContinueJob { get; private set; } = null!;
+    public Event<RevertJob> RevertJob { get; private set; } = null!;
+    public Event<WatchJob> WatchJob { get; private set; } = null!;
+    public Event<UnwatchJob> UnwatchJob { get; private set; } = null!;
+    public Event<ClaimTask> ClaimTask { get; private set; } = null!;
+    public Event<AssignTask> AssignTask { get; private set; } = null!;
+    public Event<ReleaseTask> ReleaseTask { get; private set; } = null!;
 
     async Task StartAsync(BehaviorContext<Job, StartJob> context)
     {

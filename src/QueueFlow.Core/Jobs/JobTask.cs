@@ -42,6 +42,13 @@ public sealed class JobTask
     public DateTimeOffset? EndedAt { get; set; }
     public DateTimeOffset? Deadline { get; set; }
 
+    /// <summary>Who holds a manual task (claimed it or was assigned it): only they may finish or release it.</summary>
+    public string? Assignee { get; set; }
+
+    /// <summary>Who gave it to the assignee: the assignee themselves for a claim.</summary>
+    public string? AssignedBy { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
+
     /// <summary>Every attempt dispatched, oldest first; answers duplicates of messages about earlier attempts.</summary>
     public List<TaskAttempt> Attempts { get; set; } = [];
 

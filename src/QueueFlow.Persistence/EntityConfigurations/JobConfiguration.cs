@@ -30,6 +30,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.UpdatedAt).HasColumnName("updated_at");
         builder.Property(j => j.EndedAt).HasColumnName("ended_at");
         builder.Property(j => j.HistoryCount).HasColumnName("history_count");
+        builder.Property(j => j.Watchers).HasColumnName("watchers").HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        builder.Property(j => j.AppliedCommands).HasColumnName("applied_commands").HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb")
+            .HasConversion(JsonColumn.ListConverter<AppliedCommand>(), JsonColumn.ListComparer<AppliedCommand>());
 
         // Rows are locked FOR UPDATE while a message is applied; the token still guards any writer that skips the lock.
         builder.Property<uint>(RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();

@@ -28,6 +28,9 @@ internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
         builder.Property(t => t.StartedAt).HasColumnName("started_at");
         builder.Property(t => t.EndedAt).HasColumnName("ended_at");
         builder.Property(t => t.Deadline).HasColumnName("deadline");
+        builder.Property(t => t.Assignee).HasColumnName("assignee").HasMaxLength(255);
+        builder.Property(t => t.AssignedBy).HasColumnName("assigned_by").HasMaxLength(255);
+        builder.Property(t => t.AssignedAt).HasColumnName("assigned_at");
         builder.Property(t => t.Attempts).HasColumnName("attempts").HasColumnType("jsonb")
             .HasConversion(JsonColumn.ListConverter<TaskAttempt>(), JsonColumn.ListComparer<TaskAttempt>());
 

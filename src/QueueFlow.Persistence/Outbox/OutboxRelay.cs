@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Scheduling;
 
 namespace QueueFlow.Persistence.Outbox;
@@ -184,7 +185,17 @@ public sealed partial class OutboxRelay(
                 return RowOutcome.Sent(row);
             }
 
-            if (row.Destination is null)
+            if (WatchDestination.WatcherOf(row.Destination) is { } watcher)
+            {
+                // One direct exchange for every watcher, keyed by name: a watcher binds its queue once and gets all its jobs.
+                var watch = await bus.GetSendEndpoint(new Uri($"exchange:{WatchDestination.Exchange}?type=direct")).ConfigureAwait(false);
+                await watch.Send(message, type, Pipe.Execute<SendContext>(context =>
+                {
+                    Stamp(context, row);
+                    context.SetRoutingKey(watcher);
+                }), timeout.Token).ConfigureAwait(false);
+            }
+            else if (row.Destination is null)
             {
                 await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => Stamp(context, row)), timeout.Token)
                     .ConfigureAwait(false);

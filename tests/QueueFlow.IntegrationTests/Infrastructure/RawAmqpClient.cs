@@ -64,6 +64,14 @@ public sealed class RawAmqpClient : IAsyncDisposable
         return name;
     }
 
+    /// <summary>Binds a queue of this test's own to a direct exchange, declared as MassTransit declares it (durable).</summary>
+    public async Task BindAsync(string queue, string exchange, string routingKey)
+    {
+        await DeclareQueueAsync(queue);
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Direct, durable: true, autoDelete: false);
+        await _channel.QueueBindAsync(queue, exchange, routingKey);
+    }
+
     /// <summary>Consumes a queue, handing each message's JSON and headers to <paramref name="handle"/>, then acking it.</summary>
     public async Task ConsumeAsync(string queue, Func<JsonElement, IDictionary<string, object?>, Task> handle)
     {
