@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using MassTransit;
@@ -112,55 +111,21 @@ public static class JobEndpoints
         return TypedResults.Ok<IReadOnlyList<HistoryEntryDocument>>(rows);
     }
 
-    /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair.</summary>
+    /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair. The query is <see cref="JobListQuery"/>.</summary>
     static async Task<Results<Ok<Page<JobSummary>>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
-        if (ListQuery.Enum<JobStatus>(request, "status", out var status) is { } badStatus)
-            return badStatus;
-        if (ListQuery.Time(request, "from", out var from) is { } badFrom)
-            return badFrom;
-        if (ListQuery.Time(request, "to", out var to) is { } badTo)
-            return badTo;
+        if (JobFilterQuery.Parse(request, out var filter) is { } badFilter)
+            return badFilter;
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
-        var workflow = ListQuery.Text(request, "workflow");
+        JobKey? after = null;
+        if (ListQuery.Text(request, "cursor") is { } cursor && (after = JobListQuery.Decode(cursor)) is null)
+            return ListQuery.InvalidCursor();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = db.Jobs.AsNoTracking();
-        if (status is { } s)
-            query = query.Where(j => j.Status == s);
-        if (workflow is not null)
-            query = query.Where(j => j.Workflow == workflow);
-        if (from is { } f)
-            query = query.Where(j => j.CreatedAt >= f);
-        if (to is { } t)
-            query = query.Where(j => j.CreatedAt < t);
-
-        if (ListQuery.Text(request, "cursor") is { } cursor)
-        {
-            if (Cursor.Decode(cursor, 2) is not [var ticks, var lastId]
-                || !long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var lastTicks)
-                || !Guid.TryParse(lastId, out var lastJobId))
-                return ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
-
-            var lastCreatedAt = new DateTimeOffset(lastTicks, TimeSpan.Zero);
-            query = query.Where(j => j.CreatedAt > lastCreatedAt || (j.CreatedAt == lastCreatedAt && j.CorrelationId.CompareTo(lastJobId) > 0));
-        }
-
-        var rows = await query.OrderBy(j => j.CreatedAt).ThenBy(j => j.CorrelationId).Take(limit + 1)
-            .Select(j => new JobSummary(j.CorrelationId, j.Workflow, j.WorkflowVersion, j.Status, j.Owner, j.CreatedAt, j.UpdatedAt, j.EndedAt))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            rows.RemoveAt(limit);
-            var last = rows[^1];
-            next = Cursor.Encode(last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
-        }
-
-        return TypedResults.Ok(new Page<JobSummary>(rows, next));
+        var rows = await JobListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, JobListQuery.Encode));
     }
 
     static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");

@@ -65,4 +65,21 @@ public static class ListQuery
         var raw = request.Query[parameter].ToString();
         return raw.Length == 0 ? null : raw;
     }
+
+    public static ProblemHttpResult InvalidCursor() =>
+        ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
+
+    /// <summary>
+    /// The page of <paramref name="rows"/>, read with one row more than <paramref name="limit"/>: that extra row only
+    /// says a next page exists, and the cursor is the last row shown.
+    /// </summary>
+    public static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, string> cursorOf)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(cursorOf);
+        if (rows.Count <= limit)
+            return new Page<T>(rows, null);
+        rows.RemoveRange(limit, rows.Count - limit);
+        return new Page<T>(rows, cursorOf(rows[^1]));
+    }
 }

@@ -37,7 +37,17 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Ignore(j => j.PendingHistory);
         builder.Ignore(j => j.PendingMessages);
 
-        builder.HasIndex(j => new { j.Status, j.UpdatedAt }).HasDatabaseName("ix_jobs_status_updated_at");
-        builder.HasIndex(j => new { j.Workflow, j.CreatedAt }).HasDatabaseName("ix_jobs_workflow_created_at");
+        // One index per filter combination of GET /api/jobs, each ending in its order (created_at, id), so a keyset page
+        // (a row comparison on that pair) is one index range scan however deep it is. A time range bounds created_at
+        // inside any of them. Every job update writes each of these (updated_at changes, so no update is HOT): no index
+        // serves no query. (status, created_at, id) also orders a bulk cancel's (status, created_at, id) walk.
+        builder.HasIndex(j => new { j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_created_at_id");
+        builder.HasIndex(j => new { j.Status, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_status_created_at_id");
+        builder.HasIndex(j => new { j.Workflow, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_created_at_id");
+        builder.HasIndex(j => new { j.Workflow, j.Status, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_status_created_at_id");
+
+        // GET /api/tasks?workflow= walks a workflow's jobs in id order and their tasks by primary key, which yields
+        // the tasks' (job_id, task_id) order without sorting more than one job's tasks at a time.
+        builder.HasIndex(j => new { j.Workflow, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_id");
     }
 }
