@@ -95,20 +95,23 @@ public static class JobEndpoints
         return job is null ? UnknownJob(id) : TypedResults.Ok(JobDocument.From(job, time.GetUtcNow()));
     }
 
-    static async Task<Results<Ok<IReadOnlyList<HistoryEntryDocument>>, ProblemHttpResult>> HistoryAsync(
-        string id, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
+    /// <summary>In sequence order, a page at a time; see <see cref="HistoryQuery"/>.</summary>
+    static async Task<Results<Ok<Page<HistoryEntryDocument>>, ProblemHttpResult>> HistoryAsync(
+        string id, HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var jobId))
             return UnknownJob(id);
+        if (ListQuery.Limit(request, out var limit) is { } badLimit)
+            return badLimit;
+        if (HistoryQuery.After(request, out var after) is { } badAfter)
+            return badAfter;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (!await db.Jobs.AnyAsync(j => j.CorrelationId == jobId, cancellationToken).ConfigureAwait(false))
             return UnknownJob(id);
 
-        var rows = await db.JobHistory.AsNoTracking().Where(h => h.JobId == jobId).OrderBy(h => h.Sequence)
-            .Select(h => new HistoryEntryDocument(h.Sequence, h.At, h.Kind, h.TaskId, h.AttemptId, h.CommandId, h.From, h.To, h.Detail))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok<IReadOnlyList<HistoryEntryDocument>>(rows);
+        var rows = await HistoryQuery.Build(db, jobId, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, HistoryQuery.Encode));
     }
 
     /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair. The query is <see cref="JobListQuery"/>.</summary>
