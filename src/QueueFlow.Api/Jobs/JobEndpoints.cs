@@ -12,6 +12,7 @@ using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
 using QueueFlow.Persistence;
+using QueueFlow.Persistence.Idempotency;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace QueueFlow.Api.Jobs;
@@ -37,7 +38,8 @@ public static class JobEndpoints
     }
 
     static async Task<Results<Created<JobCreated>, Ok<JobCreated>, ProblemHttpResult>> StartAsync(
-        HttpContext http, IRequestClient<StartJob> client, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+        HttpContext http, IRequestClient<StartJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider time,
+        IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (idempotencyKey.Length > MaxIdempotencyKeyLength)
@@ -53,6 +55,10 @@ public static class JobEndpoints
 
         var caller = http.User.Identity!.Name!;
         var jobId = idempotencyKey.Length > 0 ? JobIds.FromIdempotencyKey(caller, idempotencyKey) : NewId.NextGuid();
+        if (idempotencyKey.Length > 0
+            && await ClaimIdempotencyKeyAsync(caller, idempotencyKey, RequestFingerprint.Of(request, json.Value.SerializerOptions), jobId, dbFactory, time, cancellationToken)
+                .ConfigureAwait(false) is { } reused)
+            return reused;
         var command = new StartJob
         {
             JobId = jobId,
@@ -82,6 +88,33 @@ public static class JobEndpoints
         return outcome.Duplicate
             ? TypedResults.Ok(body)
             : TypedResults.Created($"/api/jobs/{jobId}", body);
+    }
+
+    /// <summary>
+    /// Records the key with the request's fingerprint the first time, before StartJob is sent, so a retry after a
+    /// crash in between finds it and sends StartJob again (the job id comes from the key; the saga starts one job).
+    /// The same key with another request is refused with 422, as the IETF Idempotency-Key draft says, naming the
+    /// job the key already stands for; concurrent first uses settle on one stored fingerprint.
+    /// </summary>
+    static async Task<ProblemHttpResult?> ClaimIdempotencyKeyAsync(
+        string caller, string key, byte[] fingerprint, Guid jobId, IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await IdempotencyKeys.ClaimAsync(db, new IdempotencyKey
+        {
+            Caller = caller,
+            Key = key,
+            RequestHash = fingerprint,
+            JobId = jobId,
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken).ConfigureAwait(false);
+        if (stored.RequestHash.AsSpan().SequenceEqual(fingerprint))
+            return null;
+        return TypedResults.Problem(
+            $"The {IdempotencyKeyHeader} '{key}' was first sent with a different request (for job {stored.JobId}); " +
+            "send a new key for a new request.",
+            statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different request",
+            extensions: new Dictionary<string, object?> { ["jobId"] = stored.JobId, ["parameter"] = IdempotencyKeyHeader });
     }
 
     static async Task<Results<Ok<JobDocument>, ProblemHttpResult>> GetAsync(
