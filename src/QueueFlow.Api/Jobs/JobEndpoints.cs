@@ -59,6 +59,7 @@ public static class JobEndpoints
             && await ClaimIdempotencyKeyAsync(caller, idempotencyKey, RequestFingerprint.Of(request, json.Value.SerializerOptions), jobId, dbFactory, time, cancellationToken)
                 .ConfigureAwait(false) is { } reused)
             return reused;
+
         var command = new StartJob
         {
             JobId = jobId,
