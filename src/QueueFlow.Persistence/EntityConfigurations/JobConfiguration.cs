@@ -39,8 +39,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
 
         // One index per filter combination of GET /api/jobs, each ending in its order (created_at, id), so a keyset page
         // (a row comparison on that pair) is one index range scan however deep it is. A time range bounds created_at
-        // inside any of them. Every job update writes each of these (updated_at changes, so no update is HOT): no index
-        // serves no query. (status, created_at, id) also orders a bulk cancel's (status, created_at, id) walk.
+        // inside any of them. None holds a column the saga changes on every message (updated_at, history_count,
+        // variables), so an update that leaves the status alone can be HOT and write no index at all; an index on
+        // updated_at would forbid that, which is why the unused (status, updated_at) one went.
+        // (status, created_at, id) also orders a bulk cancel's (status, created_at, id) walk.
         builder.HasIndex(j => new { j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_created_at_id");
         builder.HasIndex(j => new { j.Status, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_status_created_at_id");
         builder.HasIndex(j => new { j.Workflow, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_created_at_id");
