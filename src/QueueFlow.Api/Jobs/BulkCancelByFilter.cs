@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Contracts;
 using QueueFlow.Persistence;
@@ -38,8 +39,12 @@ public static class BulkCancelByFilter
         List<BulkCancelKey> keys;
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
+        {
+            if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is not null)
+                return (null, Invalid("$.filter.workflow", $"No workflow is registered under the name '{filter.Workflow}'."));
             keys = await BulkCancelQuery.Build(db, filter with { From = filter.From?.ToUniversalTime(), To = filter.To?.ToUniversalTime() }, after, limit + 1)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         string? next = null;
         if (keys.Count > limit)

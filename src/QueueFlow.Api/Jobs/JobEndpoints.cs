@@ -161,6 +161,8 @@ public static class JobEndpoints
             return ListQuery.InvalidCursor();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is { } unknown)
+            return unknown;
         var rows = await JobListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(ListQuery.ToPage(rows, limit, JobListQuery.Encode));
     }

@@ -35,6 +35,8 @@ public static class TaskEndpoints
         var filter = new TaskFilter { Status = status, Queue = ListQuery.Text(request, "queue"), Workflow = ListQuery.Text(request, "workflow") };
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is { } unknown)
+            return unknown;
         var rows = await TaskListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(ListQuery.ToPage(rows, limit, TaskListQuery.Encode));
     }

@@ -52,6 +52,7 @@ public sealed class When_jobs_are_cancelled_by_filter(ApiFactory api) : IClassFi
     [InlineData("""{"filter":{"status":"Sleeping"}}""", "$.filter.status", "JobStatus")]
     [InlineData("""{"filter":{"from":5}}""", "$.filter.from", "Invalid value")]
     [InlineData("""{"filter":{"workflw":"x"}}""", "$.filter", "workflw")]
+    [InlineData("""{"filter":{"workflow":"no-such-workflow-registered"}}""", "$.filter.workflow", "no-such-workflow-registered")]
     [InlineData("""{"filter":{"from":"2026-02-01T00:00:00Z","to":"2026-01-01T00:00:00Z"}}""", "$.filter.to", "later")]
     [InlineData("""{"filter":{},"limit":0}""", "$.limit", "1 to 1000")]
     [InlineData("""{"filter":{},"limit":1001}""", "$.limit", "1 to 1000")]
