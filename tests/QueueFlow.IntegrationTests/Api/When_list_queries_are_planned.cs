@@ -51,8 +51,9 @@ public sealed class When_list_queries_are_planned(QueryPlanScratch scratch) : IC
     [MemberData(nameof(Cases))]
     public async Task Should_read_a_range_of_the_index_made_for_the_filter(string filter, string index)
     {
-        await using var db = new QueueFlowDbContext(QueueFlowDbContextOptions.Configure(new DbContextOptionsBuilder<QueueFlowDbContext>(), TestSettings.ConnectionString).Options as DbContextOptions<QueueFlowDbContext>
-            ?? throw new InvalidOperationException("options of another context"));
+        var options = new DbContextOptionsBuilder<QueueFlowDbContext>();
+        QueueFlowDbContextOptions.Configure(options, TestSettings.ConnectionString);
+        await using var db = new QueueFlowDbContext(options.Options);
 
         var plan = await ExplainAsync(db, filter);
 
