@@ -1,4 +1,6 @@
 using System.CommandLine;
+using QueueFlow.Bench.Queries;
+using QueueFlow.Bench.Services;
 
 namespace QueueFlow.Bench;
 
@@ -18,12 +20,14 @@ internal static class BenchCommand
         var timeout = Positive("--timeout", 150, "Seconds the measured jobs may take before the run is reported as timed out.");
         var workerDll = new Option<FileInfo>("--worker-dll") { Description = "The worker to run as child process(es); ops/bench builds it.", DefaultValueFactory = _ => new FileInfo(DefaultWorkerDll()) };
         var keepJobs = new Option<bool>("--keep-jobs") { Description = "Keep the run's jobs and workflow in the database instead of deleting them." };
+        var queries = new Option<bool>("--queries") { Description = "Instead of driving jobs: load --query-jobs jobs into the empty bench database and time every list query of the HTTP API, first page and deep page, with its plan." };
+        var queryJobs = Positive("--query-jobs", 1_000_000, "Jobs (three tasks each) the query bench loads.");
 
         var command = new RootCommand(
             "Drives jobs through QueueFlow and prints completions/s, completion → next dispatch latency and the worker's peak memory, " +
             "beside the raw RabbitMQ and PostgreSQL ceilings of this machine.")
         {
-            jobs, tasks, concurrency, instances, warmup, ceilingMessages, skipCeiling, skipQueueFlow, timeout, workerDll, keepJobs,
+            jobs, tasks, concurrency, instances, warmup, ceilingMessages, skipCeiling, skipQueueFlow, timeout, workerDll, keepJobs, queries, queryJobs,
         };
         warmup.Validators.Add(r =>
         {
@@ -33,6 +37,9 @@ internal static class BenchCommand
 
         command.SetAction((parse, cancellationToken) =>
         {
+            if (parse.GetValue(queries))
+                return new QueryBenchmark(parse.GetValue(queryJobs), ServiceSettings.FromEnvironment()).RunAsync(cancellationToken);
+
             var options = new BenchOptions
             {
                 Jobs = parse.GetValue(jobs),

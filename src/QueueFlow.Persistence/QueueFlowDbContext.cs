@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Persistence.EntityConfigurations;
+using QueueFlow.Persistence.Idempotency;
 using QueueFlow.Persistence.Outbox;
 using QueueFlow.Persistence.Workflows;
 
 namespace QueueFlow.Persistence;
 
-/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox and its dead letters, workflow definitions.</summary>
+/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox and its dead letters, workflow definitions, the API's idempotency keys.</summary>
 /// <remarks>
 /// Add a migration (from the repository root):
 /// <c>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project migrations/QueueFlow.Migrations --startup-project migrations/QueueFlow.Migrations</c>
@@ -21,6 +22,7 @@ public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> opti
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<OutboxDeadLetter> OutboxDeadLetters => Set<OutboxDeadLetter>();
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
+    public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,5 +34,6 @@ public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> opti
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxDeadLetterConfiguration());
         modelBuilder.ApplyConfiguration(new WorkflowDefinitionRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new IdempotencyKeyConfiguration());
     }
 }

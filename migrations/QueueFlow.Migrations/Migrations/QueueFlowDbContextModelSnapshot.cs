@@ -123,11 +123,20 @@ namespace QueueFlow.Migrations.Migrations
                         .HasDatabaseName("ix_jobs_parent_job_id")
                         .HasFilter("parent_job_id IS NOT NULL");
 
-                    b.HasIndex("Status", "UpdatedAt")
-                        .HasDatabaseName("ix_jobs_status_updated_at");
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_created_at_id");
 
-                    b.HasIndex("Workflow", "CreatedAt")
-                        .HasDatabaseName("ix_jobs_workflow_created_at");
+                    b.HasIndex("Workflow", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_workflow_id");
+
+                    b.HasIndex("Status", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_status_created_at_id");
+
+                    b.HasIndex("Workflow", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_workflow_created_at_id");
+
+                    b.HasIndex("Workflow", "Status", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_workflow_status_created_at_id");
 
                     b.ToTable("jobs", "queueflow");
                 });
@@ -310,13 +319,48 @@ namespace QueueFlow.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_job_tasks_task_run_id");
 
-                    b.HasIndex("Queue", "Status")
-                        .HasDatabaseName("ix_job_tasks_queue_status");
+                    b.HasIndex("Queue", "JobId", "TaskId")
+                        .HasDatabaseName("ix_job_tasks_queue_job_id_task_id");
 
-                    b.HasIndex("Status", "Queue")
-                        .HasDatabaseName("ix_job_tasks_status_queue");
+                    b.HasIndex("Status", "JobId", "TaskId")
+                        .HasDatabaseName("ix_job_tasks_status_job_id_task_id");
+
+                    b.HasIndex("Queue", "Status", "JobId", "TaskId")
+                        .HasDatabaseName("ix_job_tasks_queue_status_job_id_task_id");
 
                     b.ToTable("job_tasks", "queueflow");
+                });
+
+            modelBuilder.Entity("QueueFlow.Persistence.Idempotency.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Caller")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("caller");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.HasKey("Caller", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.ToTable("idempotency_keys", "queueflow");
                 });
 
             modelBuilder.Entity("QueueFlow.Persistence.Outbox.OutboxDeadLetter", b =>

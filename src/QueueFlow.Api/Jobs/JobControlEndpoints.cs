@@ -19,13 +19,8 @@ namespace QueueFlow.Api.Jobs;
 /// </summary>
 public static class JobControlEndpoints
 {
-    /// <summary>The most ids one bulk cancel takes, so one request cannot hold the saga's queue for long.</summary>
+    /// <summary>The most jobs one bulk cancel takes (ids, or a filter's limit), so one request cannot hold the saga's queue for long.</summary>
     public const int MaxBulkIds = 1000;
-
-    /// <summary>Commands in flight at once for a bulk cancel: enough to overlap the round trips, few enough to leave the queue to others.</summary>
-    const int BulkDegree = 16;
-
-    const string BulkTimeout = "Timeout";
 
     public static RouteGroupBuilder MapJobControlEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -72,32 +67,30 @@ public static class JobControlEndpoints
 
     /// <summary>
     /// One outcome per id, in the request's order. An unknown id is the saga's own answer (Rejected "unknown job"),
-    /// not a 404 for the whole request: the other jobs are still cancelled.
+    /// not a 404 for the whole request: the other jobs are still cancelled. With a filter instead of ids, see
+    /// <see cref="BulkCancelByFilter"/>.
     /// </summary>
-    static async Task<Results<Ok<IReadOnlyList<BulkCancelItem>>, ProblemHttpResult>> CancelManyAsync(
-        HttpContext http, IRequestClient<CancelJob> client, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    static async Task<Results<Ok<IReadOnlyList<BulkCancelItem>>, Ok<BulkCancelByFilterResult>, ProblemHttpResult>> CancelManyAsync(
+        HttpContext http, IRequestClient<CancelJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options,
+        IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<BulkCancelRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
-        if (request!.Ids is not { Count: > 0 and <= MaxBulkIds } ids)
+        if ((request!.Ids is null) == (request.Filter is null))
+            return ApiProblems.BadRequest("Give either ids, the jobs to cancel, or filter, the open jobs to cancel, not both or neither.", new Dictionary<string, object?> { ["path"] = "$" });
+        if (request.Filter is not null)
+        {
+            var (result, filterProblem) = await BulkCancelByFilter.CancelAsync(request, client, dbFactory, options.Value, cancellationToken).ConfigureAwait(false);
+            return filterProblem is not null ? filterProblem : TypedResults.Ok(result!);
+        }
+
+        if (request.Limit is not null || request.Cursor is not null)
+            return ApiProblems.BadRequest("limit and cursor go with a filter, not with ids.", new Dictionary<string, object?> { ["path"] = request.Limit is not null ? "$.limit" : "$.cursor" });
+        if (request.Ids is not { Count: > 0 and <= MaxBulkIds } ids)
             return ApiProblems.BadRequest($"ids must name from 1 to {MaxBulkIds} jobs.", new Dictionary<string, object?> { ["path"] = "$.ids" });
 
-        var timeout = options.Value.CommandTimeout;
-        var items = new BulkCancelItem[ids.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = BulkDegree, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            var command = new CancelJob { JobId = ids[i], Reason = request.Reason, CommandId = NewId.NextGuid() };
-            try
-            {
-                var outcome = (await client.GetResponse<CommandOutcome>(command, ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds)).ConfigureAwait(false)).Message;
-                items[i] = new BulkCancelItem(ids[i], outcome.Status.ToString(), outcome.JobStatus, outcome.Reason);
-            }
-            catch (RequestTimeoutException)
-            {
-                items[i] = new BulkCancelItem(ids[i], BulkTimeout, null, $"The job saga did not answer within {timeout.TotalSeconds:0} s; the cancel may still be applied.");
-            }
-        }).ConfigureAwait(false);
+        var items = await BulkCancel.SendAsync(client, ids, request.Reason, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok<IReadOnlyList<BulkCancelItem>>(items);
     }
 

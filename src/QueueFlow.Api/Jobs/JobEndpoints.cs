@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using MassTransit;
@@ -13,6 +12,7 @@ using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
 using QueueFlow.Persistence;
+using QueueFlow.Persistence.Idempotency;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace QueueFlow.Api.Jobs;
@@ -38,7 +38,8 @@ public static class JobEndpoints
     }
 
     static async Task<Results<Created<JobCreated>, Ok<JobCreated>, ProblemHttpResult>> StartAsync(
-        HttpContext http, IRequestClient<StartJob> client, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+        HttpContext http, IRequestClient<StartJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider time,
+        IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (idempotencyKey.Length > MaxIdempotencyKeyLength)
@@ -54,6 +55,11 @@ public static class JobEndpoints
 
         var caller = http.User.Identity!.Name!;
         var jobId = idempotencyKey.Length > 0 ? JobIds.FromIdempotencyKey(caller, idempotencyKey) : NewId.NextGuid();
+        if (idempotencyKey.Length > 0
+            && await ClaimIdempotencyKeyAsync(caller, idempotencyKey, RequestFingerprint.Of(request, json.Value.SerializerOptions), jobId, dbFactory, time, cancellationToken)
+                .ConfigureAwait(false) is { } reused)
+            return reused;
+
         var command = new StartJob
         {
             JobId = jobId,
@@ -85,6 +91,33 @@ public static class JobEndpoints
             : TypedResults.Created($"/api/jobs/{jobId}", body);
     }
 
+    /// <summary>
+    /// Records the key with the request's fingerprint the first time, before StartJob is sent, so a retry after a
+    /// crash in between finds it and sends StartJob again (the job id comes from the key; the saga starts one job).
+    /// The same key with another request is refused with 422, as the IETF Idempotency-Key draft says, naming the
+    /// job the key already stands for; concurrent first uses settle on one stored fingerprint.
+    /// </summary>
+    static async Task<ProblemHttpResult?> ClaimIdempotencyKeyAsync(
+        string caller, string key, byte[] fingerprint, Guid jobId, IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await IdempotencyKeys.ClaimAsync(db, new IdempotencyKey
+        {
+            Caller = caller,
+            Key = key,
+            RequestHash = fingerprint,
+            JobId = jobId,
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken).ConfigureAwait(false);
+        if (stored.RequestHash.AsSpan().SequenceEqual(fingerprint))
+            return null;
+        return TypedResults.Problem(
+            $"The {IdempotencyKeyHeader} '{key}' was first sent with a different request (for job {stored.JobId}); " +
+            "send a new key for a new request.",
+            statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different request",
+            extensions: new Dictionary<string, object?> { ["jobId"] = stored.JobId, ["parameter"] = IdempotencyKeyHeader });
+    }
+
     static async Task<Results<Ok<JobDocument>, ProblemHttpResult>> GetAsync(
         string id, IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -96,71 +129,42 @@ public static class JobEndpoints
         return job is null ? UnknownJob(id) : TypedResults.Ok(JobDocument.From(job, time.GetUtcNow()));
     }
 
-    static async Task<Results<Ok<IReadOnlyList<HistoryEntryDocument>>, ProblemHttpResult>> HistoryAsync(
-        string id, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
+    /// <summary>In sequence order, a page at a time; see <see cref="HistoryQuery"/>.</summary>
+    static async Task<Results<Ok<Page<HistoryEntryDocument>>, ProblemHttpResult>> HistoryAsync(
+        string id, HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var jobId))
             return UnknownJob(id);
+        if (ListQuery.Limit(request, out var limit) is { } badLimit)
+            return badLimit;
+        if (HistoryQuery.After(request, out var after) is { } badAfter)
+            return badAfter;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (!await db.Jobs.AnyAsync(j => j.CorrelationId == jobId, cancellationToken).ConfigureAwait(false))
             return UnknownJob(id);
 
-        var rows = await db.JobHistory.AsNoTracking().Where(h => h.JobId == jobId).OrderBy(h => h.Sequence)
-            .Select(h => new HistoryEntryDocument(h.Sequence, h.At, h.Kind, h.TaskId, h.AttemptId, h.CommandId, h.From, h.To, h.Detail))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok<IReadOnlyList<HistoryEntryDocument>>(rows);
+        var rows = await HistoryQuery.Build(db, jobId, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, HistoryQuery.Encode));
     }
 
-    /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair.</summary>
+    /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair. The query is <see cref="JobListQuery"/>.</summary>
     static async Task<Results<Ok<Page<JobSummary>>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
-        if (ListQuery.Enum<JobStatus>(request, "status", out var status) is { } badStatus)
-            return badStatus;
-        if (ListQuery.Time(request, "from", out var from) is { } badFrom)
-            return badFrom;
-        if (ListQuery.Time(request, "to", out var to) is { } badTo)
-            return badTo;
+        if (JobFilterQuery.Parse(request, out var filter) is { } badFilter)
+            return badFilter;
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
-        var workflow = ListQuery.Text(request, "workflow");
+        JobKey? after = null;
+        if (ListQuery.Text(request, "cursor") is { } cursor && (after = JobListQuery.Decode(cursor)) is null)
+            return ListQuery.InvalidCursor();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = db.Jobs.AsNoTracking();
-        if (status is { } s)
-            query = query.Where(j => j.Status == s);
-        if (workflow is not null)
-            query = query.Where(j => j.Workflow == workflow);
-        if (from is { } f)
-            query = query.Where(j => j.CreatedAt >= f);
-        if (to is { } t)
-            query = query.Where(j => j.CreatedAt < t);
-
-        if (ListQuery.Text(request, "cursor") is { } cursor)
-        {
-            if (Cursor.Decode(cursor, 2) is not [var ticks, var lastId]
-                || !long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var lastTicks)
-                || !Guid.TryParse(lastId, out var lastJobId))
-                return ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
-
-            var lastCreatedAt = new DateTimeOffset(lastTicks, TimeSpan.Zero);
-            query = query.Where(j => j.CreatedAt > lastCreatedAt || (j.CreatedAt == lastCreatedAt && j.CorrelationId.CompareTo(lastJobId) > 0));
-        }
-
-        var rows = await query.OrderBy(j => j.CreatedAt).ThenBy(j => j.CorrelationId).Take(limit + 1)
-            .Select(j => new JobSummary(j.CorrelationId, j.Workflow, j.WorkflowVersion, j.Status, j.Owner, j.CreatedAt, j.UpdatedAt, j.EndedAt))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            rows.RemoveAt(limit);
-            var last = rows[^1];
-            next = Cursor.Encode(last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
-        }
-
-        return TypedResults.Ok(new Page<JobSummary>(rows, next));
+        if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is { } unknown)
+            return unknown;
+        var rows = await JobListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, JobListQuery.Encode));
     }
 
     static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Problems;
+using QueueFlow.Persistence;
 
 namespace QueueFlow.Api.Paging;
 
@@ -64,5 +66,34 @@ public static class ListQuery
         ArgumentNullException.ThrowIfNull(request);
         var raw = request.Query[parameter].ToString();
         return raw.Length == 0 ? null : raw;
+    }
+
+    /// <summary>
+    /// A problem when <paramref name="workflow"/> names no registered workflow: a misspelt filter should say so, not
+    /// answer an empty list. Definitions are never deleted, so every job's workflow passes.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> UnknownWorkflowAsync(QueueFlowDbContext db, string? workflow, CancellationToken cancellationToken, string parameter = "workflow")
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (workflow is null || await db.WorkflowDefinitions.AnyAsync(w => w.Name == workflow, cancellationToken).ConfigureAwait(false))
+            return null;
+        return ApiProblems.InvalidParameter(parameter, $"No workflow is registered under the name '{workflow}'.");
+    }
+
+    public static ProblemHttpResult InvalidCursor() =>
+        ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
+
+    /// <summary>
+    /// The page of <paramref name="rows"/>, read with one row more than <paramref name="limit"/>: that extra row only
+    /// says a next page exists, and the cursor is the last row shown.
+    /// </summary>
+    public static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, string> cursorOf)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(cursorOf);
+        if (rows.Count <= limit)
+            return new Page<T>(rows, null);
+        rows.RemoveRange(limit, rows.Count - limit);
+        return new Page<T>(rows, cursorOf(rows[^1]));
     }
 }

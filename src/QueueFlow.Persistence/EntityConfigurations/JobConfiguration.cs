@@ -43,8 +43,20 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Ignore(j => j.PendingHistory);
         builder.Ignore(j => j.PendingMessages);
 
-        builder.HasIndex(j => new { j.Status, j.UpdatedAt }).HasDatabaseName("ix_jobs_status_updated_at");
-        builder.HasIndex(j => new { j.Workflow, j.CreatedAt }).HasDatabaseName("ix_jobs_workflow_created_at");
+        // One index per filter combination of GET /api/jobs, each ending in its order (created_at, id), so a keyset page
+        // (a row comparison on that pair) is one index range scan however deep it is. A time range bounds created_at
+        // inside any of them. None holds a column the saga changes on every message (updated_at, history_count,
+        // variables), so an update that leaves the status alone can be HOT and write no index at all; an index on
+        // updated_at would forbid that, which is why the unused (status, updated_at) one went.
+        // (status, created_at, id) also orders a bulk cancel's (status, created_at, id) walk.
+        builder.HasIndex(j => new { j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_created_at_id");
+        builder.HasIndex(j => new { j.Status, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_status_created_at_id");
+        builder.HasIndex(j => new { j.Workflow, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_created_at_id");
+        builder.HasIndex(j => new { j.Workflow, j.Status, j.CreatedAt, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_status_created_at_id");
+
+        // GET /api/tasks?workflow= walks a workflow's jobs in id order and their tasks by primary key, which yields
+        // the tasks' (job_id, task_id) order without sorting more than one job's tasks at a time.
+        builder.HasIndex(j => new { j.Workflow, j.CorrelationId }).HasDatabaseName("ix_jobs_workflow_id");
 
         // A parent job's document lists its children; most jobs have no parent, so only those that do are indexed.
         builder.HasIndex(j => j.ParentJobId).HasDatabaseName("ix_jobs_parent_job_id").HasFilter("parent_job_id IS NOT NULL");

@@ -34,9 +34,11 @@ internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
         builder.Property(t => t.Attempts).HasColumnName("attempts").HasColumnType("jsonb")
             .HasConversion(JsonColumn.ListConverter<TaskAttempt>(), JsonColumn.ListComparer<TaskAttempt>());
 
-        // Dashboards filter by status (and by queue within a status), or list a queue's tasks by status.
-        builder.HasIndex(t => new { t.Status, t.Queue }).HasDatabaseName("ix_job_tasks_status_queue");
-        builder.HasIndex(t => new { t.Queue, t.Status }).HasDatabaseName("ix_job_tasks_queue_status");
+        // One index per filter combination of GET /api/tasks, each ending in its order (job_id, task_id), so a keyset
+        // page is one index range scan; no filter walks the primary key.
+        builder.HasIndex(t => new { t.Status, t.JobId, t.TaskId }).HasDatabaseName("ix_job_tasks_status_job_id_task_id");
+        builder.HasIndex(t => new { t.Queue, t.JobId, t.TaskId }).HasDatabaseName("ix_job_tasks_queue_job_id_task_id");
+        builder.HasIndex(t => new { t.Queue, t.Status, t.JobId, t.TaskId }).HasDatabaseName("ix_job_tasks_queue_status_job_id_task_id");
 
         // The seed systems' endpoints name a task by one of these instead of (job, task): Cognite by the attempt id,
         // Camunda by the attempt's job key, Prefect by the task-run id. Job keys are 63-bit hashes, so not unique;

@@ -44,7 +44,7 @@ public sealed class When_a_job_is_started_over_http(ApiFactory api) : IClassFixt
         Assert.Equal(JsonValueKind.String, a.GetProperty("startedAt").ValueKind);
 
         using var history = await reader.GetAsync(new Uri($"/api/jobs/{id}/history", UriKind.Relative));
-        var rows = (await BodyAsync(history)).EnumerateArray().ToList();
+        var rows = (await BodyAsync(history)).GetProperty("items").EnumerateArray().ToList();
         Assert.NotEmpty(rows);
         Assert.Equal(Enumerable.Range(1, rows.Count), rows.Select(r => r.GetProperty("sequence").GetInt32()));
     }

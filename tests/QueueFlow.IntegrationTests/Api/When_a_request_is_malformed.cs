@@ -68,6 +68,10 @@ public sealed class When_a_request_is_malformed(ApiFactory api) : IClassFixture<
     [InlineData("/api/jobs?cursor=bm90LWEtY3Vyc29y", "cursor")]
     [InlineData("/api/tasks?status=3", "status")]
     [InlineData("/api/tasks?limit=0", "limit")]
+    [InlineData("/api/tasks?cursor=bm90LWEtY3Vyc29y", "cursor")]
+    [InlineData("/api/jobs?to=2026-13-45", "to")]
+    [InlineData("/api/jobs?workflow=no-such-workflow-registered", "workflow")]
+    [InlineData("/api/tasks?workflow=no-such-workflow-registered", "workflow")]
     public async Task Should_answer_400_naming_an_invalid_filter(string path, string parameter)
     {
         using var reader = api.ClientWith(ApiFactory.ReaderKey);

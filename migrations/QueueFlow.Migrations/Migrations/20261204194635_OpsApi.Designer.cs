@@ -13,8 +13,8 @@ using QueueFlow.Persistence;
 namespace QueueFlow.Migrations.Migrations
 {
     [DbContext(typeof(QueueFlowDbContext))]
-    [Migration("20261204182600_JobControlAndManualTasks")]
-    partial class JobControlAndManualTasks
+    [Migration("20261204194635_OpsApi")]
+    partial class OpsApi
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -68,6 +68,19 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("owner");
 
+                    b.Property<Guid?>("ParentAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_attempt_id");
+
+                    b.Property<Guid?>("ParentJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_job_id");
+
+                    b.Property<string>("ParentTaskId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("parent_task_id");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -109,11 +122,24 @@ namespace QueueFlow.Migrations.Migrations
                     b.HasKey("CorrelationId")
                         .HasName("pk_jobs");
 
-                    b.HasIndex("Status", "UpdatedAt")
-                        .HasDatabaseName("ix_jobs_status_updated_at");
+                    b.HasIndex("ParentJobId")
+                        .HasDatabaseName("ix_jobs_parent_job_id")
+                        .HasFilter("parent_job_id IS NOT NULL");
 
-                    b.HasIndex("Workflow", "CreatedAt")
-                        .HasDatabaseName("ix_jobs_workflow_created_at");
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_created_at_id");
+
+                    b.HasIndex("Workflow", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_workflow_id");
+
+                    b.HasIndex("Status", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_status_created_at_id");
+
+                    b.HasIndex("Workflow", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_workflow_created_at_id");
+
+                    b.HasIndex("Workflow", "Status", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_jobs_workflow_status_created_at_id");
 
                     b.ToTable("jobs", "queueflow");
                 });
@@ -245,6 +271,10 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("iteration");
 
+                    b.Property<long?>("JobKey")
+                        .HasColumnType("bigint")
+                        .HasColumnName("job_key");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -275,16 +305,65 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<Guid?>("TaskRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("task_run_id");
+
                     b.HasKey("JobId", "TaskId")
                         .HasName("pk_job_tasks");
 
-                    b.HasIndex("Queue", "Status")
-                        .HasDatabaseName("ix_job_tasks_queue_status");
+                    b.HasIndex("AttemptId")
+                        .HasDatabaseName("ix_job_tasks_attempt_id");
 
-                    b.HasIndex("Status", "Queue")
-                        .HasDatabaseName("ix_job_tasks_status_queue");
+                    b.HasIndex("JobKey")
+                        .HasDatabaseName("ix_job_tasks_job_key");
+
+                    b.HasIndex("TaskRunId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_job_tasks_task_run_id");
+
+                    b.HasIndex("Queue", "JobId", "TaskId")
+                        .HasDatabaseName("ix_job_tasks_queue_job_id_task_id");
+
+                    b.HasIndex("Status", "JobId", "TaskId")
+                        .HasDatabaseName("ix_job_tasks_status_job_id_task_id");
+
+                    b.HasIndex("Queue", "Status", "JobId", "TaskId")
+                        .HasDatabaseName("ix_job_tasks_queue_status_job_id_task_id");
 
                     b.ToTable("job_tasks", "queueflow");
+                });
+
+            modelBuilder.Entity("QueueFlow.Persistence.Idempotency.IdempotencyKey", b =>
+                {
+                    b.Property<string>("Caller")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("caller");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.HasKey("Caller", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.ToTable("idempotency_keys", "queueflow");
                 });
 
             modelBuilder.Entity("QueueFlow.Persistence.Outbox.OutboxDeadLetter", b =>

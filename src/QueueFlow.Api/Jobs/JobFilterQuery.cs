@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using QueueFlow.Api.Paging;
+using QueueFlow.Contracts;
+
+namespace QueueFlow.Api.Jobs;
+
+/// <summary>A <see cref="JobFilter"/> from the query string of <c>GET /api/jobs</c>: <c>status</c>, <c>workflow</c>, <c>from</c>, <c>to</c>.</summary>
+public static class JobFilterQuery
+{
+    public static ProblemHttpResult? Parse(HttpRequest request, out JobFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        filter = new JobFilter();
+        if (ListQuery.Enum<JobStatus>(request, "status", out var status) is { } badStatus)
+            return badStatus;
+        if (ListQuery.Time(request, "from", out var from) is { } badFrom)
+            return badFrom;
+        if (ListQuery.Time(request, "to", out var to) is { } badTo)
+            return badTo;
+        filter = new JobFilter { Status = status, Workflow = ListQuery.Text(request, "workflow"), From = from, To = to };
+        return null;
+    }
+}
