@@ -39,30 +39,30 @@ public static class JobControlEndpoints
         string id, HttpContext http, IRequestClient<PauseJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
-        var (jobId, request, problem) = await PrepareAsync(id, http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
+        var (jobId, commandId, request, problem) = await PrepareAsync(id, nameof(PauseJob), http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
-        return await SendAsync(client, new PauseJob { JobId = jobId, Reason = request?.Reason, CommandId = NewId.NextGuid() }, http, options.Value, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(client, new PauseJob { JobId = jobId, Reason = request?.Reason, CommandId = commandId }, http, options.Value, cancellationToken).ConfigureAwait(false);
     }
 
     static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> ResumeAsync(
         string id, HttpContext http, IRequestClient<ResumeJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
-        var (jobId, _, problem) = await PrepareAsync(id, http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
+        var (jobId, commandId, _, problem) = await PrepareAsync(id, nameof(ResumeJob), http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
-        return await SendAsync(client, new ResumeJob { JobId = jobId, CommandId = NewId.NextGuid() }, http, options.Value, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(client, new ResumeJob { JobId = jobId, CommandId = commandId }, http, options.Value, cancellationToken).ConfigureAwait(false);
     }
 
     static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> CancelAsync(
         string id, HttpContext http, IRequestClient<CancelJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
-        var (jobId, request, problem) = await PrepareAsync(id, http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
+        var (jobId, commandId, request, problem) = await PrepareAsync(id, nameof(CancelJob), http, dbFactory, options.Value, json.Value, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
-        return await SendAsync(client, new CancelJob { JobId = jobId, Reason = request?.Reason, CommandId = NewId.NextGuid() }, http, options.Value, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(client, new CancelJob { JobId = jobId, Reason = request?.Reason, CommandId = commandId }, http, options.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -94,49 +94,34 @@ public static class JobControlEndpoints
         return TypedResults.Ok<IReadOnlyList<BulkCancelItem>>(items);
     }
 
-    /// <summary>The job id, once the job is known to exist, and the optional body.</summary>
-    static async Task<(Guid JobId, JobControlRequest? Request, ProblemHttpResult? Problem)> PrepareAsync(
-        string id, HttpContext http, IDbContextFactory<QueueFlowDbContext> dbFactory, ApiOptions options, HttpJsonOptions json, CancellationToken cancellationToken)
+    /// <summary>The job id once the job is known to exist, the command's id (from an Idempotency-Key, if any) and the optional body.</summary>
+    static async Task<(Guid JobId, Guid CommandId, JobControlRequest? Request, ProblemHttpResult? Problem)> PrepareAsync(
+        string id, string command, HttpContext http, IDbContextFactory<QueueFlowDbContext> dbFactory, ApiOptions options, HttpJsonOptions json, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(id, out var jobId))
-            return (Guid.Empty, null, UnknownJob(id));
+        if (!Guid.TryParse(id, out _))
+            return (Guid.Empty, Guid.Empty, null, JobCommandRoute.UnknownJob(id));
 
-        JobControlRequest? request = null;
+        var (commandId, keyProblem) = JobCommandRoute.CommandId(http, command);
+        if (keyProblem is not null)
+            return (Guid.Empty, Guid.Empty, null, keyProblem);
 
-        // The body is optional: a bare POST (no content type, no length) is a control without a reason.
-        if (http.Request.ContentLength > 0 || http.Request.ContentType is not null)
-        {
-            var (body, problem) = await JsonBody.ReadAsync<JobControlRequest>(http.Request, options.MaxRequestBodyBytes, json.SerializerOptions, cancellationToken).ConfigureAwait(false);
-            if (problem is not null)
-                return (jobId, null, problem);
-            request = body;
-        }
+        var (request, bodyProblem) = await JobCommandRoute.ReadOptionalAsync<JobControlRequest>(http.Request, options.MaxRequestBodyBytes, json, cancellationToken).ConfigureAwait(false);
+        if (bodyProblem is not null)
+            return (Guid.Empty, Guid.Empty, null, bodyProblem);
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        if (!await db.Jobs.AnyAsync(j => j.CorrelationId == jobId, cancellationToken).ConfigureAwait(false))
-            return (jobId, null, UnknownJob(id));
-        return (jobId, request, null);
+        var (jobId, problem) = await JobCommandRoute.FindJobAsync(id, dbFactory, cancellationToken).ConfigureAwait(false);
+        return (jobId, commandId, request, problem);
     }
 
     static async Task<Results<Ok<JobControlled>, ProblemHttpResult>> SendAsync<T>(
         IRequestClient<T> client, T command, HttpContext http, ApiOptions options, CancellationToken cancellationToken)
         where T : class
     {
-        CommandOutcome outcome;
-        try
-        {
-            var timeout = RequestTimeout.After(ms: (int)options.CommandTimeout.TotalMilliseconds);
-            outcome = (await client.GetResponse<CommandOutcome>(command, cancellationToken, timeout).ConfigureAwait(false)).Message;
-        }
-        catch (RequestTimeoutException)
-        {
-            return ApiProblems.SagaTimeout(options.CommandTimeout);
-        }
-
-        return outcome.Status == CommandStatus.Accepted
+        var (outcome, problem) = await JobCommandRoute.SendAsync(client, command, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        return outcome!.Status == CommandStatus.Accepted
             ? TypedResults.Ok(new JobControlled(outcome.Status, outcome.JobStatus))
             : ApiProblems.ForOutcome(outcome, http);
     }
-
-    static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");
 }

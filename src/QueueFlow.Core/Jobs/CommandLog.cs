@@ -3,8 +3,8 @@ using QueueFlow.Contracts;
 namespace QueueFlow.Core.Jobs;
 
 /// <summary>
-/// Remembers how the job answered its latest operator commands (retry, continue, revert, watch, claim, assign,
-/// release), by command id: a command redelivered or sent again with the same id gets the first answer, marked
+/// Remembers how the job answered its latest operator commands (pause, resume, cancel, retry, continue, revert,
+/// watch, claim, assign, release), by command id: a command redelivered or sent again with the same id gets the first answer, marked
 /// duplicate, even when the job has moved on since and would now answer differently.
 /// </summary>
 internal static class CommandLog

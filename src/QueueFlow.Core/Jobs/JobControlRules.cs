@@ -5,7 +5,8 @@ namespace QueueFlow.Core.Jobs;
 
 /// <summary>
 /// An operator's control of a whole job: pause, resume and cancel. A finished job answers Aborted, except that
-/// a Failed one may still be cancelled; an answer that changes nothing is still written to the history.
+/// a Failed one may still be cancelled; an answer that changes nothing is still written to the history. A command
+/// sent again with its id (an HTTP retry under one Idempotency-Key, a redelivery) gets its first answer.
 /// </summary>
 public sealed class JobControlRules
 {
@@ -16,13 +17,15 @@ public sealed class JobControlRules
     public CommandOutcome Pause(Job job, WorkflowDefinition definition, PauseJob command, DateTimeOffset now)
     {
         const string name = nameof(PauseJob);
+        if (CommandLog.Repeat(job, command.CommandId, name) is { } repeat)
+            return repeat;
         if (Finished(job, name, command.CommandId, now) is { } finished)
-            return finished;
+            return CommandLog.Remember(job, finished);
         if (job.Status == JobStatus.Paused)
-            return Outcomes.Accepted(job, null, name, command.CommandId) with { Duplicate = true };
+            return CommandLog.Remember(job, Outcomes.Accepted(job, null, name, command.CommandId) with { Duplicate = true });
 
         new JobEditor(job, definition, now, command.CommandId).SetJobStatus(JobStatus.Paused, Reason(command.Reason));
-        return Outcomes.Accepted(job, null, name, command.CommandId);
+        return CommandLog.Remember(job, Outcomes.Accepted(job, null, name, command.CommandId));
     }
 
     /// <summary>
@@ -32,10 +35,12 @@ public sealed class JobControlRules
     public CommandOutcome Resume(Job job, WorkflowDefinition definition, ResumeJob command, DateTimeOffset now)
     {
         const string name = nameof(ResumeJob);
+        if (CommandLog.Repeat(job, command.CommandId, name) is { } repeat)
+            return repeat;
         if (Finished(job, name, command.CommandId, now) is { } finished)
-            return finished;
+            return CommandLog.Remember(job, finished);
         if (job.Status != JobStatus.Paused)
-            return Outcomes.NotApplied(job, null, name, command.CommandId, CommandStatus.Rejected, $"job {job.CorrelationId} is not paused", now);
+            return CommandLog.Remember(job, Outcomes.NotApplied(job, null, name, command.CommandId, CommandStatus.Rejected, $"job {job.CorrelationId} is not paused", now));
 
         var editor = new JobEditor(job, definition, now, command.CommandId);
         editor.SetJobStatus(JobStatus.Running, "resumed");
@@ -49,7 +54,7 @@ public sealed class JobControlRules
                 editor.Dispatch(task);
         }
 
-        return Outcomes.Accepted(job, null, name, command.CommandId);
+        return CommandLog.Remember(job, Outcomes.Accepted(job, null, name, command.CommandId));
     }
 
     /// <summary>
@@ -60,11 +65,13 @@ public sealed class JobControlRules
     public CommandOutcome Cancel(Job job, WorkflowDefinition definition, CancelJob command, DateTimeOffset now)
     {
         const string name = nameof(CancelJob);
+        if (CommandLog.Repeat(job, command.CommandId, name) is { } repeat)
+            return repeat;
         if (job.Status != JobStatus.Failed && Finished(job, name, command.CommandId, now) is { } finished)
-            return finished;
+            return CommandLog.Remember(job, finished);
 
         new JobEditor(job, definition, now, command.CommandId).CancelJob(Reason(command.Reason) ?? "cancelled");
-        return Outcomes.Accepted(job, null, name, command.CommandId);
+        return CommandLog.Remember(job, Outcomes.Accepted(job, null, name, command.CommandId));
     }
 
     static CommandOutcome? Finished(Job job, string command, Guid? commandId, DateTimeOffset now) =>

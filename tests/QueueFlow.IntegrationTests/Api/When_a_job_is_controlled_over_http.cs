@@ -36,6 +36,33 @@ public sealed class When_a_job_is_controlled_over_http(ApiFactory api) : IClassF
     }
 
     [Fact]
+    public async Task Should_answer_a_cancel_retried_with_its_idempotency_key_like_the_first()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var id = await StartChainAsync(@operator, "api-cancel-retried");
+        await TaskWhenAsync(@operator, id, "t1", "Running");
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> CancelAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/jobs/{id}/cancel", UriKind.Relative));
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await @operator.SendAsync(request);
+            return (response.StatusCode, await BodyAsync(response));
+        }
+
+        var first = await CancelAsync("cancel-once");
+        var retried = await CancelAsync("cancel-once");
+        var another = await CancelAsync("cancel-twice");
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, retried.Status);
+        Assert.Equal("Cancelled", retried.Body.GetProperty("jobStatus").GetString());
+
+        // A new request (another key) to cancel a cancelled job is refused; only the retry is the same command.
+        Assert.Equal(HttpStatusCode.Conflict, another.Status);
+    }
+
+    [Fact]
     public async Task Should_cancel_a_job_and_its_running_task_and_abort_a_late_completion()
     {
         using var @operator = api.ClientWith(ApiFactory.OperatorKey);

@@ -185,7 +185,7 @@ public sealed class When_a_job_is_repaired_over_http(ApiFactory api) : IClassFix
 
     static async Task<List<System.Text.Json.JsonElement>> HistoryAsync(HttpClient client, Guid id)
     {
-        using var response = await client.GetAsync(new Uri($"/api/jobs/{id}/history", UriKind.Relative));
-        return [.. (await ApiCalls.BodyAsync(response)).EnumerateArray()];
+        using var response = await client.GetAsync(new Uri($"/api/jobs/{id}/history?limit=500", UriKind.Relative));
+        return [.. (await ApiCalls.BodyAsync(response)).GetProperty("items").EnumerateArray()];
     }
 }

@@ -47,6 +47,23 @@ public sealed class When_a_job_is_controlled : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_answer_a_pause_sent_again_with_its_id_like_the_first_though_the_job_resumed_since()
+    {
+        await StartAsync("diamond", """{ "orderId": "o-1" }""");
+        var pause = new PauseJob { JobId = JobId, CommandId = NewId.NextGuid() };
+        var first = await SendAsync(pause);
+        await ResumeAsync();
+        var history = Job.HistoryCount;
+
+        var again = await SendAsync(pause);
+
+        Assert.Equal((CommandStatus.Accepted, false), (first.Status, first.Duplicate));
+        Assert.Equal((CommandStatus.Accepted, true), (again.Status, again.Duplicate));
+        Assert.Equal(JobStatus.Running, Job.Status);
+        Assert.Equal(history, Job.HistoryCount);
+    }
+
+    [Fact]
     public async Task Should_hold_a_task_that_becomes_ready_while_paused_and_run_it_on_resume()
     {
         await StartAsync("diamond", """{ "orderId": "O-1" }""");
