@@ -38,6 +38,10 @@ public sealed class When_a_job_is_started_over_http(ApiFactory api) : IClassFixt
         var a = FirstTask(job);
         Assert.Equal(1, a.GetProperty("attempt").GetInt32());
         Assert.Equal(JsonValueKind.String, a.GetProperty("attemptId").ValueKind);
+
+        // The ids the seed routes take: the attempt's Camunda job key and the iteration's Prefect task-run id.
+        Assert.Equal(QueueFlow.Core.Jobs.JobKeys.For(a.GetProperty("attemptId").GetGuid()).ToString(System.Globalization.CultureInfo.InvariantCulture), a.GetProperty("jobKey").GetString());
+        Assert.Equal(QueueFlow.Core.Jobs.TaskRunIds.For(id, a.GetProperty("taskId").GetString()!, 0), a.GetProperty("taskRunId").GetGuid());
         Assert.Equal(0, a.GetProperty("iteration").GetInt32());
         Assert.Equal("o-1", a.GetProperty("input").GetProperty("orderId").GetString());
         Assert.Equal(JsonValueKind.Object, a.GetProperty("output").ValueKind);
