@@ -73,7 +73,7 @@ public sealed class JobRules(JobRulesOptions options)
         if (ManualTaskRules.CheckHolder(task, command.Owner) is { } notHolder)
             return Outcomes.Rejected(job, task, name, command.CommandId, notHolder, now);
         if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
-            return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
+            return task.Kind == TaskKind.Workflow ? RefuseChildResult(job, definition, task, command, invalid, now) : Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
         var editor = new JobEditor(job, definition, now, command.CommandId);
         if (command.Result is { Denied: true } result)
@@ -96,6 +96,19 @@ public sealed class JobRules(JobRulesOptions options)
         editor.SetTaskStatus(task, TaskRunStatus.Completed);
         editor.Advance(task.TaskId, finishState);
         return Outcomes.Accepted(job, task, name, command.CommandId);
+    }
+
+    /// <summary>
+    /// A child job cannot send a smaller or different result, so a result the rules refuse (its variables over the
+    /// output limit) fails the workflow task for good, under its failure policy, instead of leaving it waiting.
+    /// </summary>
+    static CommandOutcome RefuseChildResult(Job job, WorkflowDefinition definition, JobTask task, CompleteTask command, string invalid, DateTimeOffset now)
+    {
+        var error = $"the result of child job {command.AttemptId} was refused: {invalid}";
+        var editor = new JobEditor(job, definition, now, command.CommandId);
+        editor.CloseAttempt(task, TaskRunStatus.Failed, error);
+        editor.FailTask(task, error);
+        return Outcomes.Of(job, task, nameof(CompleteTask), command.CommandId, CommandStatus.Rejected, invalid);
     }
 
     public CommandOutcome Fail(Job job, WorkflowDefinition definition, FailTask command, DateTimeOffset now)

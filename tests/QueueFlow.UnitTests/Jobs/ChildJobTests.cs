@@ -75,6 +75,29 @@ public sealed class ChildJobTests : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_fail_the_parent_task_for_good_when_the_child_result_is_over_the_output_limit()
+    {
+        var child = await StartChildAsync();
+        var tooLarge = $$"""{ "blob": "{{new string('x', Options.MaxOutputBytes)}}" }""";
+
+        var outcome = await SendAsync(new CompleteTask
+        {
+            JobId = JobId,
+            TaskId = "order",
+            AttemptId = child.CorrelationId,
+            Output = JsonDocument.Parse(tooLarge).RootElement,
+            CommandId = NewId.NextGuid(),
+        });
+
+        Assert.Equal(CommandStatus.Rejected, outcome.Status);
+        Assert.Contains("over the limit", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(TaskRunStatus.Failed, Task("order").Status);
+        Assert.Equal(1, Task("order").Attempt);
+        Assert.Equal(JobStatus.Failed, Job.Status);
+        Assert.Contains(Job.Errors, e => e.Task == "order" && e.Message.Contains($"child job {child.CorrelationId}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_retry_with_a_new_child_job_when_the_child_fails()
     {
         var child = await StartChildAsync();
