@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using QueueFlow.Contracts;
@@ -33,87 +34,28 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         InstanceState(x => x.CurrentState);
 
         Event(() => StartJob, e => e.CorrelateById(c => c.Message.JobId));
-        Event(() => CompleteTask, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.CompleteTask), c.Message.CommandId)));
-        });
-        Event(() => FailTask, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.FailTask), c.Message.CommandId)));
-        });
-        Event(() => SetTaskState, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.SetTaskState), c.Message.CommandId, CommandStatus.Aborted)));
-        });
-        Event(() => TaskHeartbeat, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.TaskHeartbeat), null)));
-        });
-        Event(() => PauseJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.PauseJob), c.Message.CommandId)));
-        });
-        Event(() => ResumeJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.ResumeJob), c.Message.CommandId)));
-        });
-        Event(() => CancelJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.CancelJob), c.Message.CommandId)));
-        });
-
-        Event(() => RetryTask, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.RetryTask), c.Message.CommandId)));
-        });
-        Event(() => ContinueJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.FromTask, nameof(Contracts.ContinueJob), c.Message.CommandId)));
-        });
-        Event(() => RevertJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.ToTask, nameof(Contracts.RevertJob), c.Message.CommandId)));
-        });
-        Event(() => WatchJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.WatchJob), c.Message.CommandId)));
-        });
-        Event(() => UnwatchJob, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, null, nameof(Contracts.UnwatchJob), c.Message.CommandId)));
-        });
-        Event(() => ClaimTask, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.ClaimTask), c.Message.CommandId)));
-        });
-        Event(() => AssignTask, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.AssignTask), c.Message.CommandId)));
-        });
-        Event(() => ReleaseTask, e =>
-        {
-            e.CorrelateById(c => c.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, c.Message.JobId, c.Message.TaskId, nameof(Contracts.ReleaseTask), c.Message.CommandId)));
-        });
+        // Every command for a job that does not exist is answered (Prefect aborts a proposal for an unknown run;
+        // everything else is rejected), so a sender waiting for a reply is never left without one.
+        CommandEvent(() => CompleteTask, m => m.JobId, m => m.TaskId, m => m.CommandId);
+        CommandEvent(() => FailTask, m => m.JobId, m => m.TaskId, m => m.CommandId);
+        CommandEvent(() => SetTaskState, m => m.JobId, m => m.TaskId, m => m.CommandId, CommandStatus.Aborted);
+        CommandEvent(() => TaskHeartbeat, m => m.JobId, m => m.TaskId, m => null);
+        CommandEvent(() => PauseJob, m => m.JobId, m => null, m => m.CommandId);
+        CommandEvent(() => ResumeJob, m => m.JobId, m => null, m => m.CommandId);
+        CommandEvent(() => CancelJob, m => m.JobId, m => null, m => m.CommandId);
+        CommandEvent(() => RetryTask, m => m.JobId, m => m.TaskId, m => m.CommandId);
+        CommandEvent(() => ContinueJob, m => m.JobId, m => m.FromTask, m => m.CommandId);
+        CommandEvent(() => RevertJob, m => m.JobId, m => m.ToTask, m => m.CommandId);
+        CommandEvent(() => WatchJob, m => m.JobId, m => null, m => m.CommandId);
+        CommandEvent(() => UnwatchJob, m => m.JobId, m => null, m => m.CommandId);
+        CommandEvent(() => ClaimTask, m => m.JobId, m => m.TaskId, m => m.CommandId);
+        CommandEvent(() => AssignTask, m => m.JobId, m => m.TaskId, m => m.CommandId);
+        CommandEvent(() => ReleaseTask, m => m.JobId, m => m.TaskId, m => m.CommandId);
 
         // A job's own timers can outlive a job that was never stored (a refused start): nothing to do.
-        Event(() => StartScheduledTask, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => TimeOutTaskAttempt, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ExpireJob, e => { e.CorrelateById(c => c.Message.JobId); e.OnMissingInstance(m => m.Discard()); });
+        TimerEvent(() => StartScheduledTask, m => m.JobId);
+        TimerEvent(() => TimeOutTaskAttempt, m => m.JobId);
+        TimerEvent(() => ExpireJob, m => m.JobId);
 
         Initially(
             When(StartJob)
@@ -202,6 +144,24 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     public Event<ClaimTask> ClaimTask { get; private set; } = null!;
     public Event<AssignTask> AssignTask { get; private set; } = null!;
     public Event<ReleaseTask> ReleaseTask { get; private set; } = null!;
+
+    /// <summary>A command to one job, correlated by its job id; for a job that does not exist it is answered at once.</summary>
+    void CommandEvent<T>(Expression<Func<Event<T>>> property, Func<T, Guid> jobId, Func<T, string?> taskId, Func<T, Guid?> commandId, CommandStatus unknownJob = CommandStatus.Rejected)
+        where T : class =>
+        Event(property, e =>
+        {
+            e.CorrelateById(c => jobId(c.Message));
+            e.OnMissingInstance(m => m.ExecuteAsync(c => AnswerUnknownJob(c, jobId(c.Message), taskId(c.Message), typeof(T).Name, commandId(c.Message), unknownJob)));
+        });
+
+    /// <summary>A timer the job set for itself, correlated by its job id; without the job it is dropped.</summary>
+    void TimerEvent<T>(Expression<Func<Event<T>>> property, Func<T, Guid> jobId)
+        where T : class =>
+        Event(property, e =>
+        {
+            e.CorrelateById(c => jobId(c.Message));
+            e.OnMissingInstance(m => m.Discard());
+        });
 
     async Task StartAsync(BehaviorContext<Job, StartJob> context)
     {
