@@ -36,7 +36,7 @@ QF_RABBIT_USER=queueflow
 QF_RABBIT_PASSWORD=queueflow
 QF_RABBIT_VHOST=/
 # The tests' own virtual host, so a worker started by ops/run never meets test traffic.
-QF_RABBIT_TEST_VHOST=queueflow-test
+QF_RABBIT_TEST_VHOST="${QUEUEFLOW_TEST_VHOST:-queueflow-test}"
 
 # Environment for every rabbitmq-server / rabbitmqctl call, so that the CLI
 # and the node agree on the node name, files and ports. The node name and
