@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -28,14 +29,20 @@ public static class QueueFlowDbContextOptions
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
 
+        // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword Npgsql knows, set or not, so what
+        // the caller wrote is read from a plain builder, which holds only the keys the string names.
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Sets(string keyword) => written.Keys.Cast<string>()
+            .Any(key => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase));
+
         // Every message runs the same handful of statements (lock, load tasks, update, inserts, outbox): prepared
         // once per connection, PostgreSQL skips parsing and planning them, which is CPU it shares with the worker.
-        if (!settings.ContainsKey("Max Auto Prepare"))
+        if (!Sets("MaxAutoPrepare"))
             settings.MaxAutoPrepare = 32;
 
         // Connections hold no session state (the relay's advisory lock is transaction-scoped), so the DISCARD ALL
         // that resets one on its way back to the pool is work for nothing.
-        if (!settings.ContainsKey("No Reset On Close"))
+        if (!Sets("NoResetOnClose"))
             settings.NoResetOnClose = true;
 
         return settings.ConnectionString;
