@@ -58,9 +58,9 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             }
 
             progress($"measuring: {options.Jobs} jobs × {options.TasksPerJob} tasks, {options.Concurrency} in flight, {options.Instances} instance(s)");
-            var cpuBefore = (Workers: fleet.CpuTime(), Driver: DriverCpu());
+            var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var (elapsed, timedOut) = await driver.RunAsync(options.Jobs, measured: true, options.Timeout, cancellationToken);
-            var cpu = (Workers: fleet.CpuTime() - cpuBefore.Workers, Driver: DriverCpu() - cpuBefore.Driver);
+            var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
             var peaks = fleet.PeakResidentBytes();
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
@@ -106,7 +106,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
         return environment;
     }
 
-    QueueFlowResult Summarize(TimeSpan elapsed, bool timedOut, (TimeSpan Workers, TimeSpan Driver) cpu, IReadOnlyList<long> peaks,
+    QueueFlowResult Summarize(TimeSpan elapsed, bool timedOut, CpuSplit cpu, IReadOnlyList<long> peaks,
         JobVerification verification, uint deadLettered, WorkerLogSummary logs, int driverDisconnects)
     {
         var measured = _board.Measured;
@@ -126,8 +126,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             DuplicateDispatches = measured.Sum(j => (long)j.DuplicateDispatches),
             UnknownDispatches = _board.UnknownDispatches,
             DeadLettered = deadLettered,
-            WorkerCpu = cpu.Workers,
-            DriverCpu = cpu.Driver,
+            Cpu = cpu,
             WorkerLogs = logs,
             DriverDisconnects = driverDisconnects,
         };

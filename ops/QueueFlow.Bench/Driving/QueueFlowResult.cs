@@ -22,9 +22,8 @@ internal sealed record QueueFlowResult
 
     /// <summary>VmHWM of each worker process, in bytes.</summary>
     public required IReadOnlyList<long> WorkerPeakBytes { get; init; }
-    /// <summary>CPU used during the measured run by all worker processes, and by this driver process.</summary>
-    public required TimeSpan WorkerCpu { get; init; }
-    public required TimeSpan DriverCpu { get; init; }
+    /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
+    public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }
     public required long DuplicateDispatches { get; init; }
     public required int UnknownDispatches { get; init; }
@@ -35,5 +34,8 @@ internal sealed record QueueFlowResult
     public required int DriverDisconnects { get; init; }
 
     public double CompletionsPerSecond => Completions / Elapsed.TotalSeconds;
+    /// <summary>Milliseconds of CPU one completion costs in <paramref name="cpu"/>'s share.</summary>
+    public double MillisecondsPerCompletion(TimeSpan cpu) => Completions == 0 ? 0 : cpu.TotalMilliseconds / Completions;
+
     public double JobsPerSecond => JobsFinished / Elapsed.TotalSeconds;
 }

@@ -46,8 +46,10 @@ internal static class ReportPrinter
                 .Add("CompleteTask → next RunTask", Median(q.Hop), Percentiles(q.Hop))
                 .Add("StartJob → first RunTask", Median(q.Start), Percentiles(q.Start))
                 .Add("Job end to end", Median(q.EndToEnd), Percentiles(q.EndToEnd))
-                .Add("CPU during the measured run", Invariant($"{q.WorkerCpu / q.Elapsed:0.00} cores"),
-                    Invariant($"busy on average in the worker process(es), of {m.Cores}; the driver (simulated task workers) {q.DriverCpu / q.Elapsed:0.00} cores"))
+                .Add("CPU during the measured run", Invariant($"{q.Cpu.Workers / q.Elapsed:0.00} cores"),
+                    Invariant($"busy on average in the worker process(es), of {m.Cores}; the driver (simulated task workers) {q.Cpu.Driver / q.Elapsed:0.00}, PostgreSQL {q.Cpu.PostgreSql / q.Elapsed:0.00}, RabbitMQ {q.Cpu.RabbitMq / q.Elapsed:0.00} cores"))
+                .Add("CPU per completion", Invariant($"{q.MillisecondsPerCompletion(q.Cpu.Total):0.00} ms"),
+                    Invariant($"worker {q.MillisecondsPerCompletion(q.Cpu.Workers):0.00} ms, PostgreSQL {q.MillisecondsPerCompletion(q.Cpu.PostgreSql):0.00} ms, RabbitMQ {q.MillisecondsPerCompletion(q.Cpu.RabbitMq):0.00} ms, simulated workers {q.MillisecondsPerCompletion(q.Cpu.Driver):0.00} ms (servers: every process of theirs)"))
                 .Add("Worker peak memory", PeakMemory(q.WorkerPeakBytes),
                     q.WorkerPeakBytes.Count == 1 ? "VmHWM of the worker process (not the driver)" : Invariant($"VmHWM, largest of {q.WorkerPeakBytes.Count} worker processes; sum {q.WorkerPeakBytes.Sum() / MiB:0} MiB"));
         }
