@@ -11,7 +11,7 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// The DbContext (pooled factory, plus a scoped instance for the saga repository), the workflow catalog,
-    /// the outbox relay and its signal. The relay needs MassTransit's <c>IBus</c>; bind
+    /// the outbox sender used right after commit, and the relay that sweeps what it left. The relay needs MassTransit's <c>IBus</c>; bind
     /// <see cref="OutboxRelayOptions"/> from configuration in the host if the defaults do not fit.
     /// </summary>
     public static IServiceCollection AddQueueFlowPersistence(this IServiceCollection services, string connectionString)
@@ -27,6 +27,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowCatalog>(provider => provider.GetRequiredService<PostgresWorkflowCatalog>());
 
         services.TryAddSingleton<OutboxRelaySignal>();
+        services.TryAddSingleton<OutboxSender>();
+        services.TryAddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxRelayOptions>()
             .Validate(options => options.IsValid(), "Outbox relay options: PollInterval > 0, 0 < BatchSize <= 10000, MaxBackoff >= PollInterval, 0 < MaxAttempts <= 1000, SendTimeout > 0.")
             .ValidateOnStart();

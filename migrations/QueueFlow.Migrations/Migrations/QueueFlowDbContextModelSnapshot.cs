@@ -479,6 +479,9 @@ namespace QueueFlow.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_outbox_sequence");
 
+                    b.HasIndex("JobId", "Sequence")
+                        .HasDatabaseName("ix_outbox_job_id_sequence");
+
                     b.ToTable("outbox", "queueflow");
                 });
 

@@ -23,5 +23,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 
         // The relay reads the oldest rows first.
         builder.HasIndex(m => m.Sequence).IsUnique().HasDatabaseName("ux_outbox_sequence");
+
+        // Locking a job asks whether rows of an earlier message still wait, and a job's rows are read in order.
+        builder.HasIndex(m => new { m.JobId, m.Sequence }).HasDatabaseName("ix_outbox_job_id_sequence");
     }
 }

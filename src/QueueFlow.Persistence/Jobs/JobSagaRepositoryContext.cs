@@ -3,6 +3,7 @@ using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Persistence.Outbox;
 
@@ -11,7 +12,9 @@ namespace QueueFlow.Persistence.Jobs;
 /// <summary>
 /// The job repository as one message sees it: a DbContext inside an open transaction that
 /// <see cref="JobSagaRepositoryContextFactory"/> commits after the saga returned. Jobs loaded here are
-/// locked FOR UPDATE until then, so changes to one job are applied one at a time across instances.
+/// locked FOR UPDATE until then, so changes to one job are applied one at a time across instances, and the
+/// job's <see cref="JobLocks">send lock</see> is taken with the row, held past the commit until the factory
+/// has sent what the message wrote to the outbox.
 /// </summary>
 public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<Job, TMessage>
     where TMessage : class
@@ -39,11 +42,20 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _clock = clock;
     }
 
-    /// <summary>True once a row was written to the outbox: the relay is worth waking after commit.</summary>
-    internal bool WroteOutbox { get; private set; }
+    /// <summary>The outbox rows this message wrote, in order; their sequence numbers are read back on save.</summary>
+    internal List<OutboxMessage> Written { get; } = [];
 
     /// <summary>The job this message touched, for error messages.</summary>
     internal Guid? JobId { get; private set; }
+
+    /// <summary>True once this session holds the job's send lock: the factory must release it, committed or not.</summary>
+    internal bool HoldsJobLock { get; private set; }
+
+    /// <summary>
+    /// The job still had outbox rows when it was locked: an earlier message's rows that were not sent (a broker
+    /// outage, a crashed instance). Its new rows must then go out behind them, not before.
+    /// </summary>
+    internal bool EarlierRowsWaiting { get; private set; }
 
     public Task<SagaConsumeContext<Job, TMessage>> Add(Job instance)
     {
@@ -59,6 +71,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ArgumentNullException.ThrowIfNull(instance);
         JobId = instance.CorrelationId;
 
+        await TakeJobLockAsync(instance.CorrelationId).ConfigureAwait(false);
         await _transaction.CreateSavepointAsync(InsertSavepoint, CancellationToken).ConfigureAwait(false);
         _db.Jobs.Add(instance);
         try
@@ -80,12 +93,12 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     public async Task<SagaConsumeContext<Job, TMessage>?> Load(Guid correlationId)
     {
         JobId = correlationId;
-        var job = await LockAsync(correlationId).ConfigureAwait(false);
-        if (job is null)
+        if (!await LockAsync(correlationId).ConfigureAwait(false))
             return null;
 
-        // A second statement, so the tasks are read after the lock was granted and never predate the job row.
-        await _db.JobTasks.Where(t => t.JobId == correlationId).LoadAsync(CancellationToken).ConfigureAwait(false);
+        // Read after the lock was granted, so neither the job nor its tasks predate the last change to them.
+        var job = await _db.Jobs.Include(j => j.Tasks).SingleAsync(j => j.CorrelationId == correlationId, CancellationToken)
+            .ConfigureAwait(false);
 
         return await _factory.CreateSagaConsumeContext(_db, _context, job, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
@@ -93,6 +106,10 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     public async Task Save(SagaConsumeContext<Job> context)
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        // Taken only now, not when the job was found missing, so two starts of one job still race to the insert
+        // (the loser meets a unique violation and is retried against the winner's row).
+        await TakeJobLockAsync(context.Saga.CorrelationId).ConfigureAwait(false);
         _db.Jobs.Add(context.Saga);
         await WriteAsync(context.Saga).ConfigureAwait(false);
     }
@@ -130,14 +147,44 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         where T : class =>
         _factory.CreateSagaConsumeContext(_db, consumeContext, instance, mode);
 
-    private async Task<Job?> LockAsync(Guid jobId)
+    /// <summary>
+    /// Locks the job's row FOR UPDATE and takes its send lock, in one statement, and notes whether rows of an
+    /// earlier message still wait in the outbox. False when the job has no row (neither lock is then taken).
+    /// </summary>
+    private async Task<bool> LockAsync(Guid jobId)
     {
-        // xmin is a system column: name it, or EF cannot read the row version.
-        var rows = await _db.Jobs
-            .FromSql($"SELECT j.*, j.xmin FROM queueflow.jobs AS j WHERE j.id = {jobId} FOR UPDATE")
-            .ToListAsync(CancellationToken)
-            .ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        var command = Command($"""
+            SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("@job::text")}),
+                   EXISTS (SELECT 1 FROM queueflow.outbox AS o WHERE o.job_id = @job)
+            FROM queueflow.jobs AS j WHERE j.id = @job FOR UPDATE
+            """, jobId);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(CancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(CancellationToken).ConfigureAwait(false))
+                    return false;
+                HoldsJobLock = true;
+                EarlierRowsWaiting = reader.GetBoolean(1);
+                return true;
+            }
+        }
+    }
+
+    private async Task TakeJobLockAsync(Guid jobId)
+    {
+        var command = Command($"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("@job::text")})", jobId);
+        await using (command.ConfigureAwait(false))
+            await command.ExecuteNonQueryAsync(CancellationToken).ConfigureAwait(false);
+        HoldsJobLock = true;
+    }
+
+    private NpgsqlCommand Command(string sql, Guid jobId)
+    {
+        var command = new NpgsqlCommand(sql, (NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction());
+        command.Parameters.Add(new NpgsqlParameter<Guid>("job", jobId));
+        return command;
     }
 
     private async Task WriteAsync(Job job)
@@ -147,9 +194,12 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
             _db.JobHistory.Add(entry);
 
         foreach (var message in job.PendingMessages)
-            _db.Outbox.Add(OutboxMessages.ToRow(job.CorrelationId, message, now));
+        {
+            var row = OutboxMessages.ToRow(job.CorrelationId, message, now);
+            _db.Outbox.Add(row);
+            Written.Add(row);
+        }
 
-        WroteOutbox |= job.PendingMessages.Count > 0;
         job.PendingHistory.Clear();
         job.PendingMessages.Clear();
 
@@ -161,6 +211,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         // Nothing of this message may reach the database; the factory rolls the transaction back or commits nothing of it.
         job.PendingHistory.Clear();
         job.PendingMessages.Clear();
+        Written.Clear();
         _db.ChangeTracker.Clear();
     }
 }

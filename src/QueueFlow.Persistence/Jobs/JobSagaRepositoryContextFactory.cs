@@ -1,6 +1,9 @@
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Persistence.Outbox;
 
@@ -9,13 +12,18 @@ namespace QueueFlow.Persistence.Jobs;
 /// <summary>
 /// Runs one message against the job tables: opens a transaction, hands the saga a
 /// <see cref="JobSagaRepositoryContext{TMessage}"/>, and commits the job, its history and its outbox rows
-/// together once the saga returned. Resolved per message from a DI scope, like its DbContext.
+/// together once the saga returned. Then, still holding the job's send lock, it sends those rows itself and
+/// deletes them (<see cref="OutboxDispatcher"/>); the relay only sweeps what a failed send or a crash left.
+/// Resolved per message from a DI scope, like its DbContext.
 /// </summary>
-public sealed class JobSagaRepositoryContextFactory(
+public sealed partial class JobSagaRepositoryContextFactory(
     QueueFlowDbContext db,
     ISagaConsumeContextFactory<QueueFlowDbContext, Job> consumeContextFactory,
+    OutboxDispatcher dispatcher,
     OutboxRelaySignal relaySignal,
-    TimeProvider clock)
+    IOptions<OutboxRelayOptions> outboxOptions,
+    TimeProvider clock,
+    ILogger<JobSagaRepositoryContextFactory> logger)
     : ISagaRepositoryContextFactory<Job>, IQuerySagaRepositoryContextFactory<Job>, ILoadSagaRepositoryContextFactory<Job>
 {
     public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<Job, T>> next)
@@ -67,23 +75,93 @@ public sealed class JobSagaRepositoryContextFactory(
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
+        // Opened here, not by the transaction, so the session that holds the job's send lock outlives the commit.
+        await db.Database.OpenConnectionAsync(context.CancellationToken).ConfigureAwait(false);
+        JobSagaRepositoryContext<T>? repositoryContext = null;
+        Guid[] sent = [];
+        try
         {
-            var repositoryContext = new JobSagaRepositoryContext<T>(db, transaction, context, consumeContextFactory, clock);
-            try
+            var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                await send(repositoryContext).ConfigureAwait(false);
-                await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
-            {
-                // Disposing the transaction rolls it back; the retry filter redelivers and the message meets the winner's job.
-                throw new JobPersistenceConflictException(repositoryContext.JobId ?? Guid.Empty, exception);
+                repositoryContext = new JobSagaRepositoryContext<T>(db, transaction, context, consumeContextFactory, clock);
+                try
+                {
+                    await send(repositoryContext).ConfigureAwait(false);
+                    await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
+                {
+                    // Disposing the transaction rolls it back; the retry filter redelivers and the message meets the winner's job.
+                    throw new JobPersistenceConflictException(repositoryContext.JobId ?? Guid.Empty, exception);
+                }
             }
 
-            if (repositoryContext.WroteOutbox)
-                relaySignal.Notify();
+            if (repositoryContext.Written.Count > 0)
+                sent = await SendCommittedAsync(repositoryContext, context.CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (repositoryContext?.HoldsJobLock == true)
+                await ReleaseAsync(sent).ConfigureAwait(false);
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The committed rows, sent now; anything unsent stays for the relay, which is woken for it.</summary>
+    private async Task<Guid[]> SendCommittedAsync<T>(JobSagaRepositoryContext<T> committed, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!outboxOptions.Value.SendAfterCommit || !committed.HoldsJobLock || committed.JobId is not { } jobId)
+        {
+            relaySignal.Notify();
+            return [];
+        }
+
+        try
+        {
+            return await dispatcher.SendAsync(db, jobId, committed.Written, committed.EarlierRowsWaiting, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Committed is committed: the message is done, and its rows go out with the relay's next pass.
+            LogSendAfterCommitFailed(exception, jobId);
+            relaySignal.Notify();
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Deletes the rows that went out and releases the job's send lock, in one round trip. The session may hold
+    /// the lock more than once (an insert that met an existing job locks it again to load it), hence unlock_all:
+    /// a worker session holds no other advisory lock across statements.
+    /// </summary>
+    private async Task ReleaseAsync(Guid[] sent)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                "DELETE FROM queueflow.outbox WHERE message_id = ANY(@sent); SELECT pg_advisory_unlock_all()", connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("sent", sent));
+
+            // Not the message's token: a lock left held would stall the job until the connection closed.
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The rows stay and are sent again by the relay (consumers deduplicate by message id). The lock must not
+            // go back to the pool with the connection: clearing the pool closes this one when it is returned.
+            LogReleaseFailed(exception);
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+        Message = "Sending the committed messages of job {JobId} failed; the outbox relay sends them")]
+    private partial void LogSendAfterCommitFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+        Message = "Releasing a job's send lock failed; the connection is discarded and any sent rows are sent again by the relay")]
+    private partial void LogReleaseFailed(Exception exception);
 }

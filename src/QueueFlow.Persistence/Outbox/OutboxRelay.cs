@@ -1,39 +1,44 @@
-using System.Text.Json;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using QueueFlow.Core.Jobs;
-using QueueFlow.Core.Scheduling;
 
 namespace QueueFlow.Persistence.Outbox;
 
 /// <summary>
-/// Sends committed outbox rows to the broker, oldest first, with publisher confirms. Each row's send is
-/// judged on its own: sent rows are deleted, a failed row stays with <c>attempts</c> + 1 and its
-/// <c>last_error</c> (broker outages do not count, see <see cref="BrokerOutages"/>) and is moved to
-/// <c>outbox_dead_letters</c> at <see cref="OutboxRelayOptions.MaxAttempts"/>, all in the pass's one
-/// transaction, so one bad message never blocks the others. A job's messages keep their order: behind a
-/// failed row, that job's later rows wait for the next pass. Delivery is at least once (a crash before the
-/// commit sends the batch again; consumers deduplicate by message id). One relay at a time drains the
-/// table (a transaction-scoped advisory lock), so several instances never send a row twice.
+/// Sweeps the outbox for rows nobody sent: the instance that commits a job's rows sends them itself right after
+/// its commit (<see cref="OutboxDispatcher"/>), so what waits here was left by a failed send, a broker outage
+/// or a crashed instance. Each pass looks at the jobs with the oldest rows, takes the send lock of each job
+/// that nobody holds (see <see cref="Jobs.JobLocks"/>; a job being sent right now is skipped) and sends that
+/// job's rows in order, stopping at its first failure. Each row's send is judged on its own: sent rows are
+/// deleted, a failed row stays with <c>attempts</c> + 1 and its <c>last_error</c> (broker outages do not count,
+/// see <see cref="BrokerOutages"/>) and is moved to <c>outbox_dead_letters</c> at
+/// <see cref="OutboxRelayOptions.MaxAttempts"/>, all in the pass's one transaction, so one bad message never
+/// blocks the others. Every instance sweeps, partitioned by job: no lock serialises them. Delivery is at least
+/// once (a crash before the commit sends the rows again; consumers deduplicate by message id).
 /// </summary>
 public sealed partial class OutboxRelay(
     IDbContextFactory<QueueFlowDbContext> dbFactory,
-    IBus bus,
+    OutboxSender sender,
     OutboxRelaySignal signal,
     IOptions<OutboxRelayOptions> options,
     TimeProvider clock,
     ILogger<OutboxRelay> logger,
-    IHostApplicationLifetime? lifetime = null,
-    ITimerScheduler? timers = null) : BackgroundService
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
-    /// <summary>The advisory lock key that serializes relays across instances ("QFOUTBOX").</summary>
+    /// <summary>
+    /// An advisory lock ("QFOUTBOX") every pass takes shared, so passes run side by side; whoever takes it
+    /// exclusively (maintenance, a test looking at rows) pauses every relay until it lets go.
+    /// </summary>
     public const long LockKey = 0x5146_4F55_5442_4F58;
 
-    // last_error and the dead letter's error hold the exception's type and message, cut to this length.
-    private const int MaxErrorLength = 2000;
+    // {0} is the batch size. The jobs with the oldest rows whose send lock nobody holds, locked for this transaction.
+    private static readonly string LockJobsSql = $$"""
+        WITH candidates AS MATERIALIZED (
+            SELECT job_id, min(sequence) AS first FROM queueflow.outbox GROUP BY job_id ORDER BY first LIMIT {0})
+        SELECT job_id AS "Value" FROM candidates
+        WHERE pg_try_advisory_xact_lock({{Jobs.JobLocks.Class}}, {{Jobs.JobLocks.KeyOf("job_id::text")}})
+        """;
 
     private readonly OutboxRelayOptions _options = options.Value;
 
@@ -46,11 +51,24 @@ public sealed partial class OutboxRelay(
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken).ConfigureAwait(false);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({LockKey})", cancellationToken).ConfigureAwait(false);
 
-                // SKIP LOCKED still matters for anything that takes rows without the advisory lock.
+                // Two statements: the rows are read with a snapshot taken after the locks were granted, and FOR UPDATE
+                // waits for a sender whose delete of them is not committed yet, then skips them. Ordered by sequence
+                // and cut at the batch size, the rows taken of each job are its oldest, so each job's order holds.
+                var jobs = await db.Database.SqlQueryRaw<Guid?>(LockJobsSql, _options.BatchSize)
+                    .ToListAsync(cancellationToken)
+                    .ConfigureAwait(false);
+                if (jobs.Count == 0)
+                    return OutboxRelayPass.Empty;
+                var ids = jobs.OfType<Guid>().ToArray();
+                var unowned = jobs.Contains(null);
                 var rows = await db.Outbox
-                    .FromSql($"SELECT * FROM queueflow.outbox ORDER BY sequence LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED")
+                    .FromSql($"""
+                        SELECT * FROM queueflow.outbox
+                        WHERE job_id = ANY({ids}) OR ({unowned} AND job_id IS NULL)
+                        ORDER BY sequence LIMIT {_options.BatchSize} FOR UPDATE
+                        """)
                     .AsNoTracking()
                     .ToListAsync(cancellationToken)
                     .ConfigureAwait(false);
@@ -60,7 +78,7 @@ public sealed partial class OutboxRelay(
                 // Jobs are independent, so their messages go out concurrently; each job's own stay in order.
                 var sends = rows
                     .GroupBy(r => r.JobId)
-                    .Select(job => SendInOrderAsync(job.ToList(), cancellationToken));
+                    .Select(job => sender.SendInOrderAsync(job.ToList(), cancellationToken));
                 var outcomes = (await Task.WhenAll(sends).ConfigureAwait(false)).SelectMany(o => o).ToList();
 
                 var pass = await RecordAsync(db, outcomes, cancellationToken).ConfigureAwait(false);
@@ -140,107 +158,10 @@ public sealed partial class OutboxRelay(
         return backoff < _options.MaxBackoff ? backoff : _options.MaxBackoff;
     }
 
-    /// <summary>Sends one job's rows in order and stops at its first failure: the rest wait, unsent and uncounted.</summary>
-    private async Task<List<RowOutcome>> SendInOrderAsync(List<OutboxMessage> rows, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<RowOutcome>(rows.Count);
-        foreach (var row in rows)
-        {
-            var outcome = await SendAsync(row, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(outcome);
-            if (outcome.Kind == RowOutcomeKind.Failed)
-                break;
-        }
-
-        return outcomes;
-    }
-
-    private async Task<RowOutcome> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
-    {
-        // A row that can never be read is dead-lettered at once: retrying cannot help, and kept it would block its job.
-        var type = ContractTypes.Find(row.MessageType);
-        if (type is null)
-            return RowOutcome.Unsendable(row, $"{row.MessageType} is not a QueueFlow contract");
-
-        object? message;
-        try
-        {
-            message = JsonSerializer.Deserialize(row.Body, type, OutboxMessages.Json);
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException)
-        {
-            return RowOutcome.Unsendable(row, $"the body does not deserialize as {row.MessageType}: {exception.GetType().Name}");
-        }
-
-        if (message is null)
-            return RowOutcome.Unsendable(row, $"the body is JSON null, not a {row.MessageType}");
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.SendTimeout);
-        try
-        {
-            if (TimerRequest.From(row.Destination) is { } timer)
-            {
-                await HandTimerOverAsync(timer, type, message, timeout.Token).ConfigureAwait(false);
-                return RowOutcome.Sent(row);
-            }
-
-            if (WatchDestination.WatcherOf(row.Destination) is { } watcher)
-            {
-                // One direct exchange for every watcher, keyed by name: a watcher binds its queue once and gets all its jobs.
-                var watch = await bus.GetSendEndpoint(new Uri($"exchange:{WatchDestination.Exchange}?type=direct")).ConfigureAwait(false);
-                await watch.Send(message, type, Pipe.Execute<SendContext>(context =>
-                {
-                    Stamp(context, row);
-                    context.SetRoutingKey(watcher);
-                }), timeout.Token).ConfigureAwait(false);
-            }
-            else if (row.Destination is null)
-            {
-                await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => Stamp(context, row)), timeout.Token)
-                    .ConfigureAwait(false);
-            }
-            else
-            {
-                var endpoint = await bus.GetSendEndpoint(row.Destination).ConfigureAwait(false);
-                await endpoint.Send(message, type, Pipe.Execute<SendContext>(context => Stamp(context, row)), timeout.Token)
-                    .ConfigureAwait(false);
-            }
-
-            return RowOutcome.Sent(row);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping: the pass rolls back and its rows are sent again by the next relay.
-            throw;
-        }
-        catch (Exception exception)
-        {
-            var outage = BrokerOutages.IsOutage(exception, bus);
-            if (!outage)
-                LogSendFailed(exception, row.MessageId, row.JobId, row.MessageType, row.Attempts + 1, _options.MaxAttempts);
-
-            return RowOutcome.Failure(row, exception, outage);
-        }
-    }
-
-    /// <summary>
-    /// A timer row goes to the durable timer store instead of the broker. When it fires, its message is
-    /// sent to the exchange named after its contract, which reaches every endpoint that consumes it.
-    /// </summary>
-    private async Task HandTimerOverAsync(TimerRequest timer, Type type, object message, CancellationToken cancellationToken)
-    {
-        var scheduler = timers ?? throw new InvalidOperationException("the outbox holds a timer, but no timer scheduler is configured");
-        if (timer.IsCancel)
-            await scheduler.CancelAsync(timer.Key, cancellationToken).ConfigureAwait(false);
-        else
-            await scheduler.ScheduleAsync(timer.Key, timer.DueAt!.Value, new Uri($"exchange:{type.Namespace}:{type.Name}"), message, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Deletes the sent rows, counts the failed ones and moves the hopeless ones to the dead letters.</summary>
-    private async Task<OutboxRelayPass> RecordAsync(QueueFlowDbContext db, List<RowOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task<OutboxRelayPass> RecordAsync(QueueFlowDbContext db, List<OutboxSendOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var sent = outcomes.Where(o => o.Kind == RowOutcomeKind.Sent).Select(o => o.Row.MessageId).ToArray();
+        var sent = outcomes.Where(o => o.Kind == OutboxSendKind.Sent).Select(o => o.Row.MessageId).ToArray();
         if (sent.Length > 0)
         {
             await db.Database.ExecuteSqlAsync($"DELETE FROM queueflow.outbox WHERE message_id = ANY({sent})", cancellationToken)
@@ -251,7 +172,7 @@ public sealed partial class OutboxRelay(
         var deadLettered = 0;
         string? outageError = null;
         var now = clock.GetUtcNow();
-        foreach (var outcome in outcomes.Where(o => o.Kind != RowOutcomeKind.Sent))
+        foreach (var outcome in outcomes.Where(o => o.Kind != OutboxSendKind.Sent))
         {
             var row = outcome.Row;
             if (outcome.Outage)
@@ -266,7 +187,7 @@ public sealed partial class OutboxRelay(
             }
 
             var attempts = row.Attempts + 1;
-            if (outcome.Kind == RowOutcomeKind.Unsendable || attempts >= _options.MaxAttempts)
+            if (outcome.Kind == OutboxSendKind.Unsendable || attempts >= _options.MaxAttempts)
             {
                 deadLettered++;
                 await db.Database.ExecuteSqlAsync($"""
@@ -292,19 +213,6 @@ public sealed partial class OutboxRelay(
         return new OutboxRelayPass(0, sent.Length, failed, deadLettered, outageError);
     }
 
-    private static void Stamp(SendContext context, OutboxMessage row)
-    {
-        context.MessageId = row.MessageId;
-        if (row.RequestId is not null)
-            context.RequestId = row.RequestId;
-    }
-
-    private static string Describe(Exception exception)
-    {
-        var text = $"{exception.GetType().FullName}: {exception.Message}";
-        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
-    }
-
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Relayed outbox: {Sent} sent, {Failed} failed, {DeadLettered} dead-lettered")]
     private partial void LogRelayed(int sent, int failed, int deadLettered);
 
@@ -315,25 +223,4 @@ public sealed partial class OutboxRelay(
     [LoggerMessage(EventId = 3, Level = LogLevel.Error,
         Message = "Dead-lettered outbox message {MessageId} of job {JobId} ({MessageType}) after {Attempts} attempt(s): {Error}")]
     private partial void LogDeadLettered(Guid messageId, Guid? jobId, string messageType, int attempts, string error);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
-        Message = "Sending outbox message {MessageId} of job {JobId} ({MessageType}) failed, attempt {Attempt} of {MaxAttempts}; the job's later messages wait")]
-    private partial void LogSendFailed(Exception exception, Guid messageId, Guid? jobId, string messageType, int attempt, int maxAttempts);
-
-    private enum RowOutcomeKind
-    {
-        Sent,
-        Failed,
-        Unsendable,
-    }
-
-    private sealed record RowOutcome(OutboxMessage Row, RowOutcomeKind Kind, string Error, bool Outage)
-    {
-        public static RowOutcome Sent(OutboxMessage row) => new(row, RowOutcomeKind.Sent, string.Empty, Outage: false);
-
-        public static RowOutcome Failure(OutboxMessage row, Exception exception, bool outage) =>
-            new(row, RowOutcomeKind.Failed, Describe(exception), outage);
-
-        public static RowOutcome Unsendable(OutboxMessage row, string error) => new(row, RowOutcomeKind.Unsendable, error, Outage: false);
-    }
 }

@@ -1,12 +1,21 @@
 namespace QueueFlow.Persistence.Outbox;
 
-/// <summary>How the outbox relay polls, batches and gives up on a row.</summary>
+/// <summary>How outbox rows are sent after commit, and how the relay polls, batches and gives up on a row.</summary>
 public sealed class OutboxRelayOptions
 {
-    /// <summary>Longest wait between passes without an in-process signal; bounds how long rows left by a stopped instance wait.</summary>
+    /// <summary>Configuration section the worker binds (<c>Outbox__SendAfterCommit</c> and the rest).</summary>
+    public const string Section = "Outbox";
+
+    /// <summary>
+    /// The instance that committed a job's rows sends them right away (the default). Off, every row waits for the
+    /// relay's next pass: only for tests and diagnosis, it costs a relay round trip and up to a poll interval per step.
+    /// </summary>
+    public bool SendAfterCommit { get; set; } = true;
+
+    /// <summary>Longest wait between passes without an in-process signal; bounds how long rows left by a failed send or a stopped instance wait.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Rows taken per transaction.</summary>
+    /// <summary>Rows taken per pass (and jobs looked at per pass).</summary>
     public int BatchSize { get; set; } = 100;
 
     /// <summary>Longest pause after repeated failed passes (broker down).</summary>

@@ -5,6 +5,7 @@ using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using QueueFlow.Persistence.Jobs;
+using QueueFlow.Persistence.Outbox;
 using QueueFlow.Scheduling;
 using QueueFlow.Worker.Messaging;
 using QueueFlow.Worker.Workflows;
@@ -23,6 +24,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EndpointOptions>().BindConfiguration(EndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobRulesOptions>().BindConfiguration("Jobs");
+        services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section);
         services.AddOptions<WorkflowDirectoryOptions>().BindConfiguration(WorkflowDirectoryOptions.Section);
 
         services.AddSingleton(TimeProvider.System);

@@ -8,9 +8,10 @@ namespace QueueFlow.IntegrationTests.Hosting;
 
 /// <summary>
 /// The outbox's promise, tested the hard way: a worker process commits a job change, and with it the
-/// dispatch it must send, then dies by SIGKILL before any relay could send it. The next worker sends it,
-/// once. The relays' advisory lock is held meanwhile so the dying process cannot send first. Runs in a
-/// collection of its own: no other worker may consume the jobs queue while it does.
+/// dispatch it must send, then dies by SIGKILL before it or any relay could send it. The next worker sends
+/// it, once. To hold the dying process between its commit and its send, it runs with sending after commit
+/// off and the relays' advisory lock is held meanwhile; the rows it leaves are those a crash right after
+/// any commit leaves. Runs in a collection of its own: no other worker may consume the jobs queue while it does.
 /// </summary>
 public sealed class When_a_worker_is_killed_between_commit_and_send
 {
@@ -26,7 +27,11 @@ public sealed class When_a_worker_is_killed_between_commit_and_send
 
         await using (await RelayHold.TakeAsync(TestSettings.ConnectionString))
         {
-            await using var doomed = await WorkerProcess.StartAsync(new Dictionary<string, string> { ["Workflows__Directory"] = directory.FullName });
+            await using var doomed = await WorkerProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["Workflows__Directory"] = directory.FullName,
+                ["Outbox__SendAfterCommit"] = "false",
+            });
             await amqp.PublishAsync("QueueFlow.Contracts:StartJob", "StartJob", $$"""{ "jobId": "{{jobId}}", "workflow": "{{name}}" }""");
 
             // Committed: the job with t1 Running, and t1's dispatch waiting in the outbox.

@@ -27,11 +27,14 @@ public sealed class PersistenceFixture
     /// <summary>
     /// A harness running <see cref="ProbeJobStateMachine"/> on the PostgreSQL repository.
     /// <paramref name="retryConflicts"/> mirrors the worker's retry; without it any conflict faults the message.
+    /// Committed rows stay in the outbox for the test to look at unless <paramref name="sendAfterCommit"/>, as in the worker.
     /// </summary>
-    public ServiceProvider BuildSagaHarness(bool retryConflicts, Action<IServiceCollection>? configure = null)
+    public ServiceProvider BuildSagaHarness(bool retryConflicts, Action<IServiceCollection>? configure = null, bool sendAfterCommit = false)
     {
         var services = BaseServices(configure);
         RemoveRelay(services);
+
+        services.Configure<OutboxRelayOptions>(o => o.SendAfterCommit = sendAfterCommit);
         services.AddMassTransitTestHarness(x =>
         {
             x.AddSagaStateMachine<ProbeJobStateMachine, Core.Jobs.Job>().PostgresRepository();

@@ -1,0 +1,21 @@
+namespace QueueFlow.Persistence.Outbox;
+
+/// <summary>One row's send: what happened, why it failed, and whether the failure was the broker's rather than the row's.</summary>
+internal sealed record OutboxSendOutcome(OutboxMessage Row, OutboxSendKind Kind, string Error, bool Outage)
+{
+    // The error kept on the row and its dead letter: the exception's type and message, cut to this length.
+    private const int MaxErrorLength = 2000;
+
+    public static OutboxSendOutcome Sent(OutboxMessage row) => new(row, OutboxSendKind.Sent, string.Empty, Outage: false);
+
+    public static OutboxSendOutcome Failure(OutboxMessage row, Exception exception, bool outage) =>
+        new(row, OutboxSendKind.Failed, Describe(exception), outage);
+
+    public static OutboxSendOutcome Unsendable(OutboxMessage row, string error) => new(row, OutboxSendKind.Unsendable, error, Outage: false);
+
+    private static string Describe(Exception exception)
+    {
+        var text = $"{exception.GetType().FullName}: {exception.Message}";
+        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+    }
+}
