@@ -132,7 +132,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
                 Deadline = task.Deadline,
                 DispatchedAt = now,
             },
-            new Uri($"queue:{task.Queue}"),
+            TaskQueueDestination.For(task.Queue),
             null,
             NewId.NextGuid()));
     }
