@@ -37,6 +37,8 @@ QF_RABBIT_PASSWORD=queueflow
 QF_RABBIT_VHOST=/
 # The tests' own virtual host, so a worker started by ops/run never meets test traffic.
 QF_RABBIT_TEST_VHOST="${QUEUEFLOW_TEST_VHOST:-queueflow-test}"
+# The bench's own virtual host: its worker and simulated task workers never meet ops/run's (on /).
+QF_RABBIT_BENCH_VHOST="${QUEUEFLOW_BENCH_VHOST:-queueflow-bench}"
 
 # Environment for every rabbitmq-server / rabbitmqctl call, so that the CLI
 # and the node agree on the node name, files and ports. The node name and

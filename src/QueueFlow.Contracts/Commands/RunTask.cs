@@ -17,12 +17,15 @@ public sealed record RunTask
 
     /// <summary>
     /// The attempt's job key: a positive 64-bit integer written in decimal, as Camunda writes keys, for
-    /// <c>POST /v2/jobs/{jobKey}/completion</c>. Each attempt has its own.
+    /// <c>POST /v2/jobs/{jobKey}/completion</c>. Each attempt has its own; every RunTask carries it.
     /// </summary>
-    public string? JobKey { get; init; }
+    public required string JobKey { get; init; }
 
-    /// <summary>The task run (one iteration of the task), the same across its retries: Prefect's task run id, for <c>/api/task_runs/{id}/set_state</c>.</summary>
-    public Guid? TaskRunId { get; init; }
+    /// <summary>
+    /// The task run (one iteration of the task), the same across its retries: Prefect's task run id, for
+    /// <c>/api/task_runs/{id}/set_state</c>. Every RunTask carries it.
+    /// </summary>
+    public required Guid TaskRunId { get; init; }
     public required string Workflow { get; init; }
     public required string Queue { get; init; }
 

@@ -132,7 +132,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
                 Deadline = task.Deadline,
                 DispatchedAt = now,
             },
-            new Uri($"queue:{task.Queue}"),
+            TaskQueueDestination.For(task.Queue),
             null,
             NewId.NextGuid()));
     }
@@ -186,18 +186,19 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     }
 
     /// <summary>Schedules the next attempt after the task's backoff; with no delay it is dispatched at once.</summary>
-    public void ScheduleRetry(JobTask task, string reason)
+    /// <summary>Runs the task again after <paramref name="delay"/>, by default the task's own backoff.</summary>
+    public void ScheduleRetry(JobTask task, string reason, TimeSpan? delay = null)
     {
         var taskDefinition = definition.TasksById[task.TaskId];
-        var delay = RetryBackoff.Delay(taskDefinition, task.Attempt, task.AttemptId ?? Guid.Empty);
-        if (delay <= TimeSpan.Zero)
+        var wait = delay ?? RetryBackoff.Delay(taskDefinition, task.Attempt, task.AttemptId ?? Guid.Empty);
+        if (wait <= TimeSpan.Zero)
         {
             SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
             Dispatch(task);
             return;
         }
 
-        ScheduleStart(task, now + delay, $"{reason}; retry at {now + delay:O}");
+        ScheduleStart(task, now + wait, $"{reason}; retry at {now + wait:O}");
     }
 
     /// <summary>Holds a ready task as Scheduled until <paramref name="at"/>, when a timer dispatches its next attempt.</summary>

@@ -116,32 +116,83 @@ public sealed class JobRules(JobRulesOptions options)
         const string name = nameof(FailTask);
         if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
             return problem;
-        if (attempt.Status == TaskRunStatus.Failed)
+        // A caught error ended its attempt as Completed (below); its repeat is the same duplicate as a failure's.
+        if (attempt.Status == TaskRunStatus.Failed || (IsThrown(command) && attempt.Status == TaskRunStatus.Completed && attempt.Id == task.AttemptId))
             return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
         if (CheckActive(job, task, attempt, name, command.CommandId, now) is { } inactive)
             return inactive;
         if (ManualTaskRules.CheckHolder(task, command.Owner) is { } notHolder)
             return Outcomes.Rejected(job, task, name, command.CommandId, notHolder, now);
-        if (CheckObject(command.Output, "output") is { } invalid)
+        if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables") ?? CheckRetry(command)) is { } invalid)
             return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
         if (command.Output is { ValueKind: JsonValueKind.Object } output)
             task.Output = JsonObjects.Merge(task.Output, output);
+        if (command.Variables is { ValueKind: JsonValueKind.Object } variables)
+            job.Variables = JsonObjects.Merge(job.Variables, variables);
+
+        var editor = new JobEditor(job, definition, now, command.CommandId);
+        attempt.Owner = command.Owner;
+        if (IsThrown(command))
+            return Throw(job, definition, editor, task, command, now);
 
         var error = string.IsNullOrWhiteSpace(command.Error) ? "the task failed" : command.Error;
         task.Error = error;
-        var editor = new JobEditor(job, definition, now, command.CommandId);
-        attempt.Owner = command.Owner;
         editor.CloseAttempt(task, TaskRunStatus.Failed, error);
         var retries = definition.TasksById[task.TaskId].Retries;
-        if (!command.Terminal && task.Attempt <= retries)
+        var retry = command.RetriesLeft is { } left ? left > 0 : task.Attempt <= retries;
+        if (!command.Terminal && retry)
         {
-            editor.ScheduleRetry(task, $"attempt {task.Attempt} failed, retry {task.Attempt} of {retries}: {error}");
+            var count = command.RetriesLeft is { } worker ? $"{worker} retries left, as the worker counts them" : $"retry {task.Attempt} of {retries}";
+            var delay = command.RetryBackOffMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+            editor.ScheduleRetry(task, $"attempt {task.Attempt} failed, {count}: {error}", delay);
             return Outcomes.Accepted(job, task, name, command.CommandId);
         }
 
-        editor.FailTask(task, error, command.Terminal ? $"terminal error: {error}" : null);
+        var reason = command.Terminal ? $"terminal error: {error}" : command.RetriesLeft == 0 ? $"no retries left, as the worker counts them: {error}" : null;
+        editor.FailTask(task, error, reason);
         return Outcomes.Accepted(job, task, name, command.CommandId);
+    }
+
+    static bool IsThrown(FailTask command) => !string.IsNullOrEmpty(command.ErrorCode);
+
+    /// <summary>The longest retry backoff a worker may ask for: a year, far inside what a timer can hold.</summary>
+    public const long MaxRetryBackOffMs = 365L * 24 * 60 * 60 * 1000;
+
+    static string? CheckRetry(FailTask command) =>
+        command.RetriesLeft < 0 ? $"retriesLeft must be 0 or more, not {command.RetriesLeft}"
+        : command.RetryBackOffMs is < 0 or > MaxRetryBackOffMs ? $"retryBackOffMs must be 0 or more and at most {MaxRetryBackOffMs} (a year), not {command.RetryBackOffMs}"
+        : null;
+
+    /// <summary>
+    /// A thrown business error, as a BPMN error boundary event catches one: the task's transitions on the error's
+    /// code catch it, else those on <c>error</c>, and the task completes with that finish state so they are taken.
+    /// Uncaught, the task fails for good under its failure policy, with Camunda's incident text; never retried.
+    /// </summary>
+    static CommandOutcome Throw(Job job, WorkflowDefinition definition, JobEditor editor, JobTask task, FailTask command, DateTimeOffset now)
+    {
+        var code = command.ErrorCode!;
+        var message = string.IsNullOrWhiteSpace(command.Error) ? string.Empty : command.Error;
+        var outgoing = definition.Outgoing[task.TaskId];
+        var caughtBy = outgoing.Any(t => t.State == code) ? code
+            : outgoing.Any(t => t.State == FinishStates.Error) ? FinishStates.Error
+            : null;
+        if (caughtBy is null)
+        {
+            var incident = $"Expected to throw an error event with the code '{code}' with message '{message}', but it was not caught. No error transition from task '{task.TaskId}' is on '{code}' or '{FinishStates.Error}'.";
+            editor.CloseAttempt(task, TaskRunStatus.Failed, incident);
+            editor.FailTask(task, incident, $"terminal error: {incident}");
+            return Outcomes.Accepted(job, task, nameof(FailTask), command.CommandId);
+        }
+
+        var error = message.Length > 0 ? $"{code}: {message}" : code;
+        task.Error = error;
+        editor.CloseAttempt(task, TaskRunStatus.Completed, error, caughtBy);
+        task.FinishState = caughtBy;
+        task.EndedAt = now;
+        editor.SetTaskStatus(task, TaskRunStatus.Completed, $"error '{code}' thrown, caught by the transitions on '{caughtBy}'");
+        editor.Advance(task.TaskId, caughtBy);
+        return Outcomes.Accepted(job, task, nameof(FailTask), command.CommandId);
     }
 
     /// <summary>Finds the task and the attempt a worker's message is about; a rejection when either is unknown.</summary>

@@ -27,6 +27,13 @@ public sealed class OutboxRelayOptions
     /// <summary>Longest wait for one send's confirmation before it counts as failed.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The deployment's prefix (<c>Endpoints:Prefix</c>), put before the broker names the relay makes up: the task
+    /// queues RunTask goes to and the watch exchange. Published messages take it from the bus's entity name
+    /// formatter; response addresses are the caller's own and are used as given.
+    /// </summary>
+    public string EntityPrefix { get; set; } = string.Empty;
+
     internal bool IsValid() =>
         PollInterval > TimeSpan.Zero && BatchSize is > 0 and <= 10_000 && MaxBackoff >= PollInterval &&
         MaxAttempts is > 0 and <= 1_000 && SendTimeout > TimeSpan.Zero;

@@ -70,12 +70,18 @@ public sealed partial class OutboxSender(
             if (WatchDestination.WatcherOf(row.Destination) is { } watcher)
             {
                 // One direct exchange for every watcher, keyed by name: a watcher binds its queue once and gets all its jobs.
-                var watch = await bus.GetSendEndpoint(new Uri($"exchange:{WatchDestination.Exchange}?type=direct")).ConfigureAwait(false);
+                var watch = await bus.GetSendEndpoint(new Uri($"exchange:{_options.EntityPrefix}{WatchDestination.Exchange}?type=direct")).ConfigureAwait(false);
                 await watch.Send(message, type, Pipe.Execute<SendContext>(context =>
                 {
                     Stamp(context, row);
                     context.SetRoutingKey(watcher);
                 }), timeout.Token).ConfigureAwait(false);
+            }
+            else if (TaskQueueDestination.QueueOf(row.Destination) is { } queue)
+            {
+                var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{_options.EntityPrefix}{queue}")).ConfigureAwait(false);
+                await endpoint.Send(message, type, Pipe.Execute<SendContext>(context => Stamp(context, row)), timeout.Token)
+                    .ConfigureAwait(false);
             }
             else if (row.Destination is null)
             {
@@ -108,7 +114,9 @@ public sealed partial class OutboxSender(
 
     /// <summary>
     /// A timer row goes to the durable timer store instead of the broker. When it fires, its message is
-    /// sent to the exchange named after its contract, which reaches every endpoint that consumes it.
+    /// sent to the deployment's exchange of its contract (the name the bus publishes it to, prefix included),
+    /// which reaches every endpoint of this deployment that consumes it and no other deployment's. The address
+    /// is short (no host), so a timer stored by one instance is sent by any other, however it names the broker.
     /// </summary>
     private async Task HandTimerOverAsync(TimerRequest timer, Type type, object message, CancellationToken cancellationToken)
     {
@@ -116,7 +124,7 @@ public sealed partial class OutboxSender(
         if (timer.IsCancel)
             await scheduler.CancelAsync(timer.Key, cancellationToken).ConfigureAwait(false);
         else
-            await scheduler.ScheduleAsync(timer.Key, timer.DueAt!.Value, new Uri($"exchange:{type.Namespace}:{type.Name}"), message, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleAsync(timer.Key, timer.DueAt!.Value, new Uri($"exchange:{_options.EntityPrefix}{type.Namespace}:{type.Name}"), message, cancellationToken).ConfigureAwait(false);
     }
 
     private static void Stamp(SendContext context, OutboxMessage row)

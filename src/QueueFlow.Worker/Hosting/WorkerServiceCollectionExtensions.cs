@@ -33,6 +33,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<TimerRules>();
         services.AddSingleton<JobControlRules>();
         services.AddQueueFlowPersistence(connectionString);
+        services.AddOptions<OutboxRelayOptions>().Configure<IOptions<EndpointOptions>>((relay, endpoints) => relay.EntityPrefix = endpoints.Value.Prefix);
 
         // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.
         services.AddHostedService<WorkflowDirectoryLoader>();
@@ -49,6 +50,12 @@ public static class WorkerServiceCollectionExtensions
                     h.Username(rabbit.Username);
                     h.Password(rabbit.Password);
                 });
+
+                // The deployment's prefix before every exchange named after a contract: what it publishes, what its
+                // queues bind, where the API's request client sends, so no other deployment's queue gets a copy.
+                var prefix = context.GetRequiredService<IOptions<EndpointOptions>>().Value.Prefix;
+                if (prefix.Length > 0)
+                    cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, prefix));
 
                 // Plain camelCase JSON on the wire, with the message type in a header, so a producer or
                 // worker in any language needs only an AMQP client. MassTransit's envelope is still read.

@@ -7,6 +7,15 @@ public sealed class EndpointOptions
 {
     public const string Section = "Endpoints";
 
+    /// <summary>
+    /// Put before every name this deployment has on the broker: its queues (and so their <c>_error</c> and
+    /// <c>_skipped</c> queues), the exchanges named after the contracts it publishes and consumes, the task queues
+    /// it dispatches to, the watch exchange and its timers' destinations. Two deployments with different prefixes
+    /// share a virtual host without seeing each other's messages. Empty (the default) keeps the documented names.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9._:-]{0,100}$", ErrorMessage = "Endpoints:Prefix may hold only letters, digits, '.', '_', ':' and '-' (at most 100).")]
+    public string Prefix { get; set; } = string.Empty;
+
     /// <summary>Every job command goes here. Several worker instances consume it as competing consumers.</summary>
     [Required]
     public string JobsQueue { get; set; } = "queueflow-jobs";
@@ -22,4 +31,7 @@ public sealed class EndpointOptions
     /// <summary>Job commands applied at once; each holds one database connection while it runs.</summary>
     [Range(1, 1_000)]
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>A name on the broker as this deployment has it: <see cref="Prefix"/> first.</summary>
+    public string Name(string entity) => Prefix + entity;
 }

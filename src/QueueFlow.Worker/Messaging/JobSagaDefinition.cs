@@ -15,7 +15,7 @@ public sealed class JobSagaDefinition : SagaDefinition<Job>
     public JobSagaDefinition(IOptions<EndpointOptions> options)
     {
         _options = options.Value;
-        EndpointName = _options.JobsQueue;
+        EndpointName = _options.Name(_options.JobsQueue);
         ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
     }
 

@@ -4,10 +4,10 @@ using QueueFlow.Core.Workflows;
 
 namespace QueueFlow.Worker.Messaging;
 
-/// <summary>RegisterWorkflow's own queue (<see cref="EndpointOptions.WorkflowsQueue"/>).</summary>
+/// <summary>RegisterWorkflow's own queue (<see cref="EndpointOptions.WorkflowsQueue"/>, after the deployment's prefix).</summary>
 public sealed class WorkflowsEndpointDefinition : ConsumerDefinition<RegisterWorkflowConsumer>
 {
-    public WorkflowsEndpointDefinition(IOptions<EndpointOptions> options) => EndpointName = options.Value.WorkflowsQueue;
+    public WorkflowsEndpointDefinition(IOptions<EndpointOptions> options) => EndpointName = options.Value.Name(options.Value.WorkflowsQueue);
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegisterWorkflowConsumer> consumerConfigurator, IRegistrationContext context)
     {

@@ -20,7 +20,7 @@ public sealed class When_a_job_is_started : JobSagaScenario
         Assert.Equal(1, dispatch.Attempt);
         Assert.Equal("""{"order":"O-1"}""", dispatch.Input.GetRawText());
         Assert.Equal(Clock.GetUtcNow().AddSeconds(30), dispatch.Deadline);
-        Assert.Equal(new Uri("queue:work.a"), Job.PendingMessages.Single(m => m.Message is RunTask).Destination);
+        Assert.Equal("work.a", TaskQueueDestination.QueueOf(Job.PendingMessages.Single(m => m.Message is RunTask).Destination));
         Assert.Equal(TaskRunStatus.Pending, Task("b").Status);
         Assert.Contains(Job.PendingMessages, m => m.Message is JobStateChanged { To: JobStatus.Running });
     }

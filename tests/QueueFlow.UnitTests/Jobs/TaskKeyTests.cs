@@ -37,7 +37,7 @@ public sealed class When_a_task_attempt_is_dispatched : JobSagaScenario
         Assert.NotEqual(firstKey, Task("slow").JobKey);
         Assert.NotEqual(runs[0].JobKey, runs[1].JobKey);
         Assert.Equal(runId, Task("slow").TaskRunId);
-        Assert.Equal([runId, runId], runs.Select(r => r.TaskRunId));
+        Assert.Equal([runId, runId], runs.Select(r => (Guid?)r.TaskRunId));
         Assert.Equal(2, Task("slow").Attempts.Select(a => a.JobKey).Distinct().Count());
     }
 
@@ -63,6 +63,6 @@ public sealed class When_a_task_attempt_is_dispatched : JobSagaScenario
         Assert.Equal(TaskRunIds.For(JobId, "draft", 0), firstRun);
         Assert.Equal(TaskRunIds.For(JobId, "draft", 1), Task("draft").TaskRunId);
         Assert.Equal(TaskRunIds.For(JobId, "review", 1), Task("review").TaskRunId);
-        Assert.Equal([firstRun, Task("draft").TaskRunId], Dispatches.Where(d => d.TaskId == "draft").Select(d => d.TaskRunId));
+        Assert.Equal([firstRun, Task("draft").TaskRunId], Dispatches.Where(d => d.TaskId == "draft").Select(d => (Guid?)d.TaskRunId));
     }
 }

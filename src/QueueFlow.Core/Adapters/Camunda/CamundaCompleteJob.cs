@@ -48,18 +48,23 @@ public static class CamundaCompleteJob
         });
     }
 
-    /// <summary>The problem for the saga's outcome; null when the job was completed (204), a duplicate included.</summary>
-    public static CamundaProblem? ToProblem(CommandOutcome outcome, CamundaJobKey key)
+    public const string Command = "COMPLETE";
+
+    /// <summary>
+    /// The problem for the saga's outcome of <paramref name="command"/> (COMPLETE, FAIL, THROW_ERROR); null when it
+    /// was applied (204), a duplicate included.
+    /// </summary>
+    public static CamundaProblem? ToProblem(CommandOutcome outcome, CamundaJobKey key, string command = Command)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var reason = outcome.Reason ?? outcome.Status.ToString();
         return outcome.Status switch
         {
             CommandStatus.Accepted => null,
-            CommandStatus.Rejected when RejectionReasons.IsUnknown(reason) || RejectionReasons.IsStale(reason) => Rejected(404, NotFound, key, reason),
-            CommandStatus.Rejected when RejectionReasons.IsInvalid(reason) => Rejected(400, InvalidArgument, key, reason),
+            CommandStatus.Rejected when RejectionReasons.IsUnknown(reason) || RejectionReasons.IsStale(reason) => Rejected(404, NotFound, key, reason, command),
+            CommandStatus.Rejected when RejectionReasons.IsInvalid(reason) => Rejected(400, InvalidArgument, key, reason, command),
             // Denied, task not running (paused); a finished job (Aborted) and a paused one (Wait) are wrong states too.
-            CommandStatus.Rejected or CommandStatus.Aborted or CommandStatus.Wait => Rejected(409, InvalidState, key, reason),
+            CommandStatus.Rejected or CommandStatus.Aborted or CommandStatus.Wait => Rejected(409, InvalidState, key, reason, command),
             _ => Internal($"unexpected outcome {outcome.Status} for job with key '{key}'"),
         };
     }
@@ -76,6 +81,18 @@ public static class CamundaCompleteJob
 
     public static CamundaProblem Internal(string detail) => new(500, InternalError, detail);
 
-    static CamundaProblem Rejected(int status, string code, CamundaJobKey key, string reason) =>
-        new(status, code, $"Command 'COMPLETE' rejected with code '{code}' for job with key '{key}': {reason}");
+    /// <summary>404 for a key that names no current attempt; <paramref name="command"/> is COMPLETE, FAIL or THROW_ERROR.</summary>
+    public static CamundaProblem KeyNotFound(CamundaJobKey key, string command = Command) =>
+        new(404, NotFound,
+            $"Command '{command}' rejected with code '{NotFound}': Expected to {Verb(command)} job with key '{key}', but no such job was found (it completed, timed out or failed and was retried under a new key, or never existed)");
+
+    static string Verb(string command) => command switch
+    {
+        CamundaFailJob.Command => "fail",
+        CamundaThrowError.Command => "throw an error for",
+        _ => "complete",
+    };
+
+    static CamundaProblem Rejected(int status, string code, CamundaJobKey key, string reason, string command) =>
+        new(status, code, $"Command '{command}' rejected with code '{code}' for job with key '{key}': {reason}");
 }
