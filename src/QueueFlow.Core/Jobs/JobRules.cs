@@ -64,7 +64,7 @@ public sealed class JobRules(JobRulesOptions options)
     public CommandOutcome Complete(Job job, WorkflowDefinition definition, CompleteTask command, DateTimeOffset now)
     {
         const string name = nameof(CompleteTask);
-        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
+        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, now, out var task, out var attempt) is { } problem)
             return problem;
         if (attempt.Status == TaskRunStatus.Completed)
             return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
@@ -114,7 +114,7 @@ public sealed class JobRules(JobRulesOptions options)
     public CommandOutcome Fail(Job job, WorkflowDefinition definition, FailTask command, DateTimeOffset now)
     {
         const string name = nameof(FailTask);
-        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
+        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, now, out var task, out var attempt) is { } problem)
             return problem;
         if (attempt.Status == TaskRunStatus.Failed)
             return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
@@ -144,28 +144,31 @@ public sealed class JobRules(JobRulesOptions options)
         return Outcomes.Accepted(job, task, name, command.CommandId);
     }
 
-    /// <summary>Finds the task and the attempt a worker's message is about; a rejection when either is unknown.</summary>
-    internal static CommandOutcome? FindAttempt(Job job, string taskId, Guid attemptId, string command, Guid? commandId, out JobTask task, out TaskAttempt attempt)
+    /// <summary>Finds the task and the attempt a worker's message is about; a rejection, recorded, when either is unknown.</summary>
+    internal static CommandOutcome? FindAttempt(Job job, string taskId, Guid attemptId, string command, Guid? commandId, DateTimeOffset now, out JobTask task, out TaskAttempt attempt)
     {
         task = job.FindTask(taskId)!;
         attempt = null!;
         if (task is null)
-            return Outcomes.Rejected(job, job.CorrelationId, taskId, command, commandId, $"job {job.CorrelationId} has no task '{taskId}'");
+            return Outcomes.Refused(job, null, taskId, attemptId, command, commandId, CommandStatus.Rejected, $"job {job.CorrelationId} has no task '{taskId}'", now);
 
         attempt = task.FindAttempt(attemptId)!;
         if (attempt is null)
-            return Outcomes.Rejected(job, job.CorrelationId, taskId, command, commandId, $"task '{taskId}' has no attempt {attemptId}");
+            return Outcomes.Refused(job, task, taskId, attemptId, command, commandId, CommandStatus.Rejected, $"task '{taskId}' has no attempt {attemptId}", now);
         return null;
     }
 
-    /// <summary>Whether the attempt may still change the task: the job is not finished and the attempt is current.</summary>
+    /// <summary>
+    /// Whether the attempt may still change the task: the job is not finished and the attempt is current. A result
+    /// that comes too late (the job finished, the attempt ended) is recorded against the attempt it named.
+    /// </summary>
     internal static CommandOutcome? CheckActive(Job job, JobTask task, TaskAttempt attempt, string command, Guid? commandId, DateTimeOffset now)
     {
         if (IsFinished(job.Status))
-            return Outcomes.Of(job, task, command, commandId, CommandStatus.Aborted, $"job {job.CorrelationId} is {job.Status}: stop working on it");
+            return Outcomes.Refused(job, task, task.TaskId, attempt.Id, command, commandId, CommandStatus.Aborted, $"job {job.CorrelationId} is {job.Status}: stop working on it", now);
         if (attempt.Id != task.AttemptId || attempt.Status != TaskRunStatus.Running)
         {
-            return Outcomes.Rejected(job, task, command, commandId,
+            return Outcomes.Refused(job, task, task.TaskId, attempt.Id, command, commandId, CommandStatus.Rejected,
                 $"stale attempt: attempt {attempt.Number} ({attempt.Id}) ended as {attempt.Status}; the current attempt is {task.Attempt} ({task.AttemptId})", now);
         }
 

@@ -19,9 +19,9 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
     {
         var task = job.FindTask(command.TaskId);
         if (task is null)
-            return Outcomes.Of(job, null, Name, command.CommandId, CommandStatus.Aborted, $"job {job.CorrelationId} has no task '{command.TaskId}'") with { TaskId = command.TaskId };
+            return Outcomes.Refused(job, null, command.TaskId, command.AttemptId, Name, command.CommandId, CommandStatus.Aborted, $"job {job.CorrelationId} has no task '{command.TaskId}'", now);
         if (Validate(task, command, now) is { } invalid)
-            return Outcomes.Rejected(job, task, Name, command.CommandId, invalid, now);
+            return Outcomes.Rejected(job, task, Name, command.CommandId, invalid, now, command.AttemptId);
 
         if (command.TransitionId is { } transitionId && task.Attempts.SelectMany(a => a.Transitions).FirstOrDefault(t => t.Id == transitionId) is { } seen)
             return Outcomes.Of(job, task, Name, command.CommandId, seen.Status, seen.Reason) with { TaskStatus = seen.TaskStatus, Duplicate = true };
