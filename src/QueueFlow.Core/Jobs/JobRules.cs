@@ -72,7 +72,7 @@ public sealed class JobRules(JobRulesOptions options)
             return inactive;
         if (ManualTaskRules.CheckHolder(task, command.Owner) is { } notHolder)
             return Outcomes.Rejected(job, task, name, command.CommandId, notHolder, now);
-        if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
+        if ((FinishStates.Check(command.FinishState) ?? CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
             return task.Kind == TaskKind.Workflow ? RefuseChildResult(job, definition, task, command, invalid, now) : Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
         var editor = new JobEditor(job, definition, now, command.CommandId);

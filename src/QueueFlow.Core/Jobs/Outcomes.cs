@@ -27,7 +27,8 @@ internal static class Outcomes
         if (CommandLog.Repeat(job, key, command) is { } repeat)
             return repeat with { CommandId = commandId, TaskId = taskId };
 
-        Record(job, taskId, attemptId, command, commandId, status, reason, now);
+        // A task id no task can have (longer than any the definition allows) stays in the detail, not the task_id column.
+        Record(job, taskId.Length > Workflows.WorkflowParser.MaxIdLength ? null : taskId, attemptId, command, commandId, status, reason, now);
         var outcome = Of(job, task, command, commandId, status, reason) with { TaskId = taskId };
         CommandLog.Remember(job, outcome with { CommandId = key });
         return outcome;

@@ -47,7 +47,7 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
     {
         if (command.State is TaskRunStatus.Pending or TaskRunStatus.Skipped or TaskRunStatus.TimedOut)
             return $"{command.State} is not a state to propose: propose Scheduled, Running, Completed, Failed, Cancelled or Paused";
-        if (rules.CheckObject(command.Output, "output") is { } invalid)
+        if ((FinishStates.Check(command.FinishState) ?? rules.CheckObject(command.Output, "output")) is { } invalid)
             return invalid;
         if (command.AttemptId is { } attemptId)
         {
