@@ -18,10 +18,8 @@ public sealed class JobRules(JobRulesOptions options)
 
     public CommandOutcome Start(Job job, WorkflowDefinition definition, StartJob command, DateTimeOffset now)
     {
-        if (command.Variables is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null })
-            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, "variables must be a JSON object");
-        if (command.Variables is { ValueKind: JsonValueKind.Object } tooLarge && JsonObjects.Utf8Size(tooLarge) > options.MaxOutputBytes)
-            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"variables are larger than the limit of {options.MaxOutputBytes} bytes");
+        if (CheckObject(command.Variables, "variables") is { } invalid)
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, invalid);
 
         if (command.Owner is { Length: > MaxOwnerLength })
             return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"owner is longer than {MaxOwnerLength} characters");

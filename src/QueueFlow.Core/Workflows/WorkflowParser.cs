@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Json;
 
 namespace QueueFlow.Core.Workflows;
 
@@ -30,6 +31,10 @@ public static class WorkflowParser
 
     public static WorkflowParseResult Parse(string json)
     {
+        // Before parsing: a JsonObject with a key twice throws when it is read, and the definition would be ambiguous.
+        if (DuplicateKeys.Find(json, allowComments: true) is { } duplicate)
+            return WorkflowParseResult.Invalid($"{(duplicate.StartsWith("$.", StringComparison.Ordinal) ? duplicate[2..] : duplicate[1..])}: the key is named twice in one object");
+
         JsonNode? root;
         try
         {

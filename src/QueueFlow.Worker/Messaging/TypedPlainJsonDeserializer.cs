@@ -1,8 +1,13 @@
+using System.Text.Json;
 using MassTransit;
+using QueueFlow.Core.Json;
 
 namespace QueueFlow.Worker.Messaging;
 
-/// <summary>Refuses a plain-JSON message that does not say which contract it is; see <see cref="TypedPlainJsonSerializerFactory"/>.</summary>
+/// <summary>
+/// Refuses a plain-JSON message that does not say which contract it is, or that names a key twice; see
+/// <see cref="TypedPlainJsonSerializerFactory"/>.
+/// </summary>
 public sealed class TypedPlainJsonDeserializer(IMessageDeserializer inner) : IMessageDeserializer
 {
     public System.Net.Mime.ContentType ContentType => inner.ContentType;
@@ -15,6 +20,11 @@ public sealed class TypedPlainJsonDeserializer(IMessageDeserializer inner) : IMe
             throw new MessageTypeMissingException(
                 $"the message has no '{MessageHeaders.MessageType}' header: set it to the contract's URN, e.g. 'urn:message:QueueFlow.Contracts:CompleteTask'");
         }
+
+        // A key named twice reads differently in each reader (the saga's JsonElement keeps both, PostgreSQL the last):
+        // refused before any consumer sees it, as malformed JSON is.
+        if (DuplicateKeys.Find(receiveContext.Body.GetBytes()) is { } duplicate)
+            throw new JsonException($"the message names a key twice at {duplicate}: each key may appear once in a JSON object", duplicate, null, null);
 
         return inner.Deserialize(receiveContext);
     }
