@@ -23,6 +23,8 @@ public sealed class JobRules(JobRulesOptions options)
 
         if (command.Owner is { Length: > MaxOwnerLength })
             return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"owner is longer than {MaxOwnerLength} characters");
+        if (command.Parent is { TaskId.Length: > WorkflowParser.MaxIdLength })
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"parent.taskId is longer than {WorkflowParser.MaxIdLength} characters: no task has such an id");
 
         job.CorrelationId = command.JobId;
         job.Workflow = definition.Name;

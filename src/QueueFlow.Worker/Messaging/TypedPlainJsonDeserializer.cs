@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using QueueFlow.Core.Json;
+using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.Worker.Messaging;
 
@@ -10,6 +11,8 @@ namespace QueueFlow.Worker.Messaging;
 /// </summary>
 public sealed class TypedPlainJsonDeserializer(IMessageDeserializer inner) : IMessageDeserializer
 {
+    const string ResponseAddressHeader = "MT-Response-Address";
+
     public System.Net.Mime.ContentType ContentType => inner.ContentType;
 
     public ConsumeContext Deserialize(ReceiveContext receiveContext)
@@ -19,6 +22,14 @@ public sealed class TypedPlainJsonDeserializer(IMessageDeserializer inner) : IMe
         {
             throw new MessageTypeMissingException(
                 $"the message has no '{MessageHeaders.MessageType}' header: set it to the contract's URN, e.g. 'urn:message:QueueFlow.Contracts:CompleteTask'");
+        }
+
+        // A reply goes through the outbox, whose destination column has a limit; a longer address could never be a
+        // RabbitMQ queue or exchange (names are at most 255 bytes), so it is refused here rather than failing the commit.
+        if (receiveContext.TransportHeaders.TryGetHeader(ResponseAddressHeader, out var address) && address?.ToString() is { Length: > OutboxMessage.MaxDestinationLength } tooLong)
+        {
+            throw new MessageHeaderInvalidException(
+                $"the '{ResponseAddressHeader}' header is {tooLong.Length} characters, longer than the {OutboxMessage.MaxDestinationLength} a reply address may have");
         }
 
         // A key named twice reads differently in each reader (the saga's JsonElement keeps both, PostgreSQL the last):

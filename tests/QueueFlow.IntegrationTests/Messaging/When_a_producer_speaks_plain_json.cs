@@ -61,6 +61,19 @@ public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
     }
 
     [Fact]
+    public async Task Should_dead_letter_a_command_whose_reply_address_is_too_long_to_keep()
+    {
+        await fixture.Amqp.PurgeQuorumQueueAsync(ErrorQueue);
+        var marker = $"long-reply-{Guid.NewGuid():N}";
+
+        await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, "CompleteTask", $$"""{ "jobId": "{{Guid.NewGuid()}}", "taskId": "{{marker}}", "attemptId": "{{Guid.NewGuid()}}" }""",
+            headers: new Dictionary<string, object?> { ["RequestId"] = Guid.NewGuid().ToString(), ["MT-Response-Address"] = $"queue:{new string('r', 2000)}" });
+
+        var dead = await Eventually.Until(() => fixture.Amqp.GetAsync(ErrorQueue), m => m?.Body.Contains(marker, StringComparison.Ordinal) == true, $"the message in {ErrorQueue}");
+        Assert.Contains("longer than the 1024 a reply address may have", dead!.Value.Headers.GetValueOrDefault("QF-Reason", string.Empty), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_answer_a_completion_for_an_unknown_job_with_a_rejection_on_the_reply_queue()
     {
         var replyQueue = QueueFlowFixture.Unique("unknown-replies");
