@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using QueueFlow.Api.Jobs;
@@ -44,6 +45,9 @@ public static class ApiServiceCollectionExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusCodeProblems.AddDetail);
+
+        // Kestrel's own refusals (a malformed request line, 414, 431) never reach the middleware above.
+        services.Configure<KestrelServerOptions>(k => k.ConfigureEndpointDefaults(l => l.Use(KestrelProblemResponses.Use)));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         return builder;

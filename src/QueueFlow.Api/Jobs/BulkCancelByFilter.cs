@@ -33,8 +33,12 @@ public static class BulkCancelByFilter
         if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
             return (null, Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}."));
         BulkCancelKey? after = null;
-        if (request.Cursor is { } cursor && (after = BulkCancelQuery.Decode(cursor)) is null)
-            return (null, Invalid("$.cursor", "cursor is not one this API returned; pass nextCursor from the previous answer unchanged."));
+        if (request.Cursor is { } cursor && (after = BulkCancelQuery.Decode(cursor, filter, out var otherFilter)) is null)
+        {
+            return (null, Invalid("$.cursor", otherFilter
+                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
+                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged."));
+        }
 
         List<BulkCancelKey> keys;
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -50,7 +54,7 @@ public static class BulkCancelByFilter
         if (keys.Count > limit)
         {
             keys.RemoveRange(limit, keys.Count - limit);
-            next = BulkCancelQuery.Encode(keys[^1]);
+            next = BulkCancelQuery.Encode(keys[^1], filter);
         }
 
         var items = await BulkCancel.SendAsync(client, [.. keys.Select(k => k.Id)], request.Reason, options.CommandTimeout, cancellationToken).ConfigureAwait(false);

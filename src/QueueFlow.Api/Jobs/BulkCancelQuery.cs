@@ -32,15 +32,15 @@ public static class BulkCancelQuery
             .Select(j => new BulkCancelKey(j.Status, j.CreatedAt, j.CorrelationId));
     }
 
-    public static string Encode(BulkCancelKey last)
+    public static string Encode(BulkCancelKey last, JobFilter filter)
     {
         ArgumentNullException.ThrowIfNull(last);
-        return Cursor.Encode(last.Status.ToString(), last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
+        return Cursor.Encode(JobListQuery.Scope("cancel", filter), last.Status.ToString(), last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
     }
 
-    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one.</summary>
-    public static BulkCancelKey? Decode(string cursor) =>
-        Cursor.Decode(cursor, 3) is [var status, var ticks, var id]
+    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one or was taken under another filter.</summary>
+    public static BulkCancelKey? Decode(string cursor, JobFilter filter, out bool otherFilter) =>
+        Cursor.Decode(cursor, 3, JobListQuery.Scope("cancel", filter), out otherFilter) is [var status, var ticks, var id]
         && Enum.TryParse<JobStatus>(status, out var jobStatus) && OpenStatuses.Contains(jobStatus)
         && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var utcTicks)
         && utcTicks <= DateTimeOffset.MaxValue.UtcTicks

@@ -16,7 +16,7 @@ namespace QueueFlow.Api.Jobs;
 public static class HistoryQuery
 {
     /// <summary>The sequence number to read after: 0 (from the first row) when the request names none.</summary>
-    public static ProblemHttpResult? After(HttpRequest request, out int after)
+    public static ProblemHttpResult? After(HttpRequest request, Guid jobId, out int after)
     {
         ArgumentNullException.ThrowIfNull(request);
         after = 0;
@@ -26,9 +26,9 @@ public static class HistoryQuery
             return ApiProblems.InvalidParameter("after", "Give after or cursor, not both.");
         if (cursor is not null)
         {
-            return Cursor.Decode(cursor, 1) is [var sequence] && int.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out after)
+            return Cursor.Decode(cursor, 1, Scope(jobId), out var otherJob) is [var sequence] && int.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out after)
                 ? null
-                : ListQuery.InvalidCursor();
+                : ListQuery.InvalidCursor(otherJob);
         }
 
         if (raw is not null && !int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out after))
@@ -43,9 +43,12 @@ public static class HistoryQuery
             .Select(h => new HistoryEntryDocument(h.Sequence, h.At, h.Kind, h.TaskId, h.AttemptId, h.CommandId, h.From, h.To, h.Detail));
     }
 
-    public static string Encode(HistoryEntryDocument last)
+    /// <summary>A history cursor belongs to one job's history.</summary>
+    static string Scope(Guid jobId) => $"history\n{jobId:D}";
+
+    public static string Encode(Guid jobId, HistoryEntryDocument last)
     {
         ArgumentNullException.ThrowIfNull(last);
-        return Cursor.Encode(last.Sequence.ToString(CultureInfo.InvariantCulture));
+        return Cursor.Encode(Scope(jobId), last.Sequence.ToString(CultureInfo.InvariantCulture));
     }
 }

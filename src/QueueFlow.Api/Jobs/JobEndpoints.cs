@@ -11,6 +11,7 @@ using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using QueueFlow.Persistence.Idempotency;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -50,6 +51,14 @@ public static class JobEndpoints
             return problem;
         if (string.IsNullOrWhiteSpace(request!.Workflow))
             return ApiProblems.BadRequest("workflow must name a registered workflow.", new Dictionary<string, object?> { ["path"] = "$.workflow" });
+        if (request.Workflow.Length > WorkflowParser.MaxNameLength)
+        {
+            return ApiProblems.BadRequest($"workflow must be at most {WorkflowParser.MaxNameLength} characters, not {request.Workflow.Length}: no workflow has a longer name.",
+                new Dictionary<string, object?> { ["path"] = "$.workflow" });
+        }
+
+        if (request.Version is < 1)
+            return ApiProblems.BadRequest($"version must be 1 or more, not {request.Version}.", new Dictionary<string, object?> { ["path"] = "$.version" });
         if (request.Variables is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
             return ApiProblems.BadRequest($"variables must be a JSON object, not {request.Variables.Value.ValueKind}.", new Dictionary<string, object?> { ["path"] = "$.variables" });
 
@@ -137,7 +146,7 @@ public static class JobEndpoints
             return UnknownJob(id);
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
-        if (HistoryQuery.After(request, out var after) is { } badAfter)
+        if (HistoryQuery.After(request, jobId, out var after) is { } badAfter)
             return badAfter;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -145,7 +154,7 @@ public static class JobEndpoints
             return UnknownJob(id);
 
         var rows = await HistoryQuery.Build(db, jobId, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(ListQuery.ToPage(rows, limit, HistoryQuery.Encode));
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, last => HistoryQuery.Encode(jobId, last)));
     }
 
     /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair. The query is <see cref="JobListQuery"/>.</summary>
@@ -157,14 +166,14 @@ public static class JobEndpoints
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
         JobKey? after = null;
-        if (ListQuery.Text(request, "cursor") is { } cursor && (after = JobListQuery.Decode(cursor)) is null)
-            return ListQuery.InvalidCursor();
+        if (ListQuery.Text(request, "cursor") is { } cursor && (after = JobListQuery.Decode(cursor, filter, out var otherFilter)) is null)
+            return ListQuery.InvalidCursor(otherFilter);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is { } unknown)
             return unknown;
         var rows = await JobListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(ListQuery.ToPage(rows, limit, JobListQuery.Encode));
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, last => JobListQuery.Encode(last, filter)));
     }
 
     static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");

@@ -32,18 +32,26 @@ public static class JobListQuery
             .Select(j => new JobSummary(j.CorrelationId, j.Workflow, j.WorkflowVersion, j.Status, j.Owner, j.CreatedAt, j.UpdatedAt, j.EndedAt));
     }
 
-    public static string Encode(JobSummary last)
+    public static string Encode(JobSummary last, JobFilter filter)
     {
         ArgumentNullException.ThrowIfNull(last);
-        return Cursor.Encode(last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
+        return Cursor.Encode(Scope("jobs", filter), last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
     }
 
-    /// <summary>The key a <see cref="Encode"/>d cursor holds, or null when it is not one.</summary>
-    public static JobKey? Decode(string cursor) =>
-        Cursor.Decode(cursor, 2) is [var ticks, var id]
+    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one or was taken under another filter.</summary>
+    public static JobKey? Decode(string cursor, JobFilter filter, out bool otherFilter) =>
+        Cursor.Decode(cursor, 2, Scope("jobs", filter), out otherFilter) is [var ticks, var id]
         && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var utcTicks)
         && utcTicks <= DateTimeOffset.MaxValue.UtcTicks
         && Guid.TryParse(id, out var jobId)
             ? new JobKey(new DateTimeOffset(utcTicks, TimeSpan.Zero), jobId)
             : null;
+
+    /// <summary>What a jobs cursor is bound to: the list and every filter value, times as UTC ticks.</summary>
+    internal static string Scope(string list, JobFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return string.Join('\n', list, filter.Status?.ToString(), filter.Workflow,
+            filter.From?.UtcTicks.ToString(CultureInfo.InvariantCulture), filter.To?.UtcTicks.ToString(CultureInfo.InvariantCulture));
+    }
 }

@@ -80,8 +80,10 @@ public static class ListQuery
         return ApiProblems.InvalidParameter(parameter, $"No workflow is registered under the name '{workflow}'.");
     }
 
-    public static ProblemHttpResult InvalidCursor() =>
-        ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
+    public static ProblemHttpResult InvalidCursor(bool otherFilter = false) =>
+        otherFilter
+            ? ApiProblems.InvalidParameter("cursor", "cursor was returned for another list or filter; pass it with the same filter it came with, or start again without a cursor.")
+            : ApiProblems.InvalidParameter("cursor", "cursor is not one this API returned; pass nextCursor from the previous page unchanged.");
 
     /// <summary>
     /// The page of <paramref name="rows"/>, read with one row more than <paramref name="limit"/>: that extra row only

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Adapters;
 
 namespace QueueFlow.Api.Problems;
 
@@ -48,6 +49,9 @@ public static class ApiProblems
 
         switch (outcome.Status)
         {
+            case CommandStatus.Rejected when RejectionReasons.IsInvalid(outcome.Reason):
+                // The request broke a limit only the rules know (an output over the size limit, say): the caller's to fix.
+                return TypedResults.Problem(outcome.Reason, statusCode: StatusCodes.Status400BadRequest, title: "Bad request", extensions: extensions);
             case CommandStatus.Wait:
                 var seconds = Math.Max(1, outcome.WaitSeconds ?? 1);
                 http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

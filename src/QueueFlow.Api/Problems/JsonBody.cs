@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using QueueFlow.Core.Json;
 
 namespace QueueFlow.Api.Problems;
 
@@ -41,7 +42,13 @@ public static class JsonBody
             return (null, ApiProblems.TooLarge(limit));
         }
 
-        return (buffer.ToArray(), null);
+        var body = buffer.ToArray();
+
+        // A key named twice means one thing to this API and another to the next reader of the same JSON (PostgreSQL
+        // keeps the last value, a JsonElement both): refused here, before anything is sent on.
+        if (DuplicateKeys.Find(body, allowComments: true) is { } duplicate)
+            return (null, ApiProblems.BadRequest($"The body names a key twice at {duplicate}: each key may appear once in a JSON object.", new Dictionary<string, object?> { ["path"] = duplicate }));
+        return (body, null);
     }
 
     /// <summary>The body as <typeparamref name="T"/>, or the problem naming the JSON path and what was wrong there.</summary>

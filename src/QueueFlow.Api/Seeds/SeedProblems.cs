@@ -32,6 +32,30 @@ public static class SeedProblems
             new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Field, message = e.Message }).ToList() });
     }
 
+    /// <summary>
+    /// 422 listing every reason a Prefect body was refused, each with its JSON path: Prefect answers a body its
+    /// schema refuses with 422 Unprocessable Content, where QueueFlow's own routes say 400.
+    /// </summary>
+    public static ProblemHttpResult Unprocessable(IReadOnlyList<AdapterError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return TypedResults.Problem(
+            string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")),
+            statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable content",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Field, message = e.Message }).ToList() });
+    }
+
+    /// <summary>The same problem as 422, for a body the reader refused as 400 (malformed JSON, a wrong type).</summary>
+    public static ProblemHttpResult Unprocessable(ProblemHttpResult badRequest)
+    {
+        ArgumentNullException.ThrowIfNull(badRequest);
+        if (badRequest.StatusCode != StatusCodes.Status400BadRequest)
+            return badRequest;
+        var details = badRequest.ProblemDetails;
+        return TypedResults.Problem(details.Detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable content",
+            extensions: details.Extensions);
+    }
+
     /// <summary>A task that has not been dispatched has no attempt a finish could be about.</summary>
     public static ProblemHttpResult NotDispatched(string taskId, TaskRunStatus status) =>
         TypedResults.Problem($"task '{taskId}' is {status} and has not been dispatched yet: there is no attempt to finish.",

@@ -29,15 +29,15 @@ public static class TaskEndpoints
             return badStatus;
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
-        TaskKey? after = null;
-        if (ListQuery.Text(request, "cursor") is { } cursor && (after = TaskListQuery.Decode(cursor)) is null)
-            return ListQuery.InvalidCursor();
         var filter = new TaskFilter { Status = status, Queue = ListQuery.Text(request, "queue"), Workflow = ListQuery.Text(request, "workflow") };
+        TaskKey? after = null;
+        if (ListQuery.Text(request, "cursor") is { } cursor && (after = TaskListQuery.Decode(cursor, filter, out var otherFilter)) is null)
+            return ListQuery.InvalidCursor(otherFilter);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is { } unknown)
             return unknown;
         var rows = await TaskListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(ListQuery.ToPage(rows, limit, TaskListQuery.Encode));
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, last => TaskListQuery.Encode(last, filter)));
     }
 }

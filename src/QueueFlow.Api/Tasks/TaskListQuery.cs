@@ -42,13 +42,20 @@ public static class TaskListQuery
             .Select(t => new TaskSummary(t.JobId, t.TaskId, t.Kind, t.Queue, t.Status, t.FinishState, t.Iteration, t.Attempt, t.AttemptId, t.ScheduledAt, t.StartedAt, t.EndedAt));
     }
 
-    public static string Encode(TaskSummary last)
+    public static string Encode(TaskSummary last, TaskFilter filter)
     {
         ArgumentNullException.ThrowIfNull(last);
-        return Cursor.Encode(last.JobId.ToString(), last.TaskId);
+        return Cursor.Encode(Scope(filter), last.JobId.ToString(), last.TaskId);
     }
 
-    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one.</summary>
-    public static TaskKey? Decode(string cursor) =>
-        Cursor.Decode(cursor, 2) is [var jobId, var taskId] && Guid.TryParse(jobId, out var id) ? new TaskKey(id, taskId) : null;
+    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one or was taken under another filter.</summary>
+    public static TaskKey? Decode(string cursor, TaskFilter filter, out bool otherFilter) =>
+        Cursor.Decode(cursor, 2, Scope(filter), out otherFilter) is [var jobId, var taskId] && Guid.TryParse(jobId, out var id) ? new TaskKey(id, taskId) : null;
+
+    /// <summary>What a tasks cursor is bound to: every filter value.</summary>
+    static string Scope(TaskFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return string.Join('\n', "tasks", filter.Status?.ToString(), filter.Queue, filter.Workflow);
+    }
 }

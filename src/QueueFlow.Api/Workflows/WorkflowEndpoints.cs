@@ -53,20 +53,22 @@ public static class WorkflowEndpoints
     }
 
     /// <summary>Names in order, a page at a time, each with all its versions; the cursor is the last name.</summary>
+    const string CursorScope = "workflows";
+
     static async Task<Results<Ok<Page<WorkflowSummary>>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
         string? after = null;
-        if (ListQuery.Text(request, "cursor") is { } cursor && (after = Cursor.Decode(cursor, 1)?[0]) is null)
-            return ListQuery.InvalidCursor();
+        if (ListQuery.Text(request, "cursor") is { } cursor && (after = Cursor.Decode(cursor, 1, CursorScope, out var otherScope)?[0]) is null)
+            return ListQuery.InvalidCursor(otherScope);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var names = db.WorkflowDefinitions.AsNoTracking().Select(w => w.Name).Distinct();
         if (after is not null)
             names = names.Where(n => string.Compare(n, after) > 0);
-        var page = ListQuery.ToPage(await names.OrderBy(n => n).Take(limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false), limit, n => Cursor.Encode(n));
+        var page = ListQuery.ToPage(await names.OrderBy(n => n).Take(limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false), limit, n => Cursor.Encode(CursorScope, n));
         var shown = page.Items.ToList();
         var versions = await db.WorkflowDefinitions.AsNoTracking().Where(w => shown.Contains(w.Name))
             .Select(w => new { w.Name, w.Version }).ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -14,12 +14,16 @@ public static class RejectionReasons
             || reason.Contains(" has no task '", StringComparison.Ordinal)
             || reason.Contains(" has no attempt ", StringComparison.Ordinal));
 
-    /// <summary>The body broke a limit only the rules know (JobRules.CheckObject, CheckRetry): the size limit, a non-object, a negative count.</summary>
+    /// <summary>
+    /// The body broke a limit only the rules know (JobRules.CheckObject, CheckRetry, FinishStates.Check): the size
+    /// limit, a non-object, a negative count, a finish state too long to keep.
+    /// </summary>
     public static bool IsInvalid(string? reason) =>
         reason is not null
         && (reason.Contains(" must be a JSON object", StringComparison.Ordinal)
             || reason.Contains(" bytes, over the limit of ", StringComparison.Ordinal)
-            || reason.Contains(" must be 0 or more", StringComparison.Ordinal));
+            || reason.Contains(" must be 0 or more", StringComparison.Ordinal)
+            || reason.StartsWith("finishState is longer than ", StringComparison.Ordinal));
 
     /// <summary>The attempt named has ended (completed, failed, timed out, cancelled) or been superseded by a newer one (JobRules.CheckActive).</summary>
     public static bool IsStale(string? reason) =>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using QueueFlow.Contracts;
 
 namespace QueueFlow.Core.Jobs;
@@ -28,6 +30,19 @@ internal static class CommandLog
             TaskStatus = seen.TaskId is null ? null : job.FindTask(seen.TaskId)?.Status,
             Duplicate = true,
         };
+    }
+
+    /// <summary>
+    /// The log key of a worker's message that was refused for good (<see cref="Outcomes.Refused"/>): a name-based UUID
+    /// (version 8, SHA-256) of what the message named, since a worker's message often carries no command id.
+    /// </summary>
+    public static Guid RefusalKey(string command, string taskId, Guid? attemptId, Guid? commandId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"queueflow:refused\n{command}\n{taskId}\n{attemptId:D}\n{commandId:D}"));
+        var bytes = hash.AsSpan(0, 16);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
     }
 
     /// <summary>Keeps the answer of a command that carried an id and returns it.</summary>

@@ -18,13 +18,13 @@ public sealed class JobRules(JobRulesOptions options)
 
     public CommandOutcome Start(Job job, WorkflowDefinition definition, StartJob command, DateTimeOffset now)
     {
-        if (command.Variables is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null })
-            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, "variables must be a JSON object");
-        if (command.Variables is { ValueKind: JsonValueKind.Object } tooLarge && JsonObjects.Utf8Size(tooLarge) > options.MaxOutputBytes)
-            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"variables are larger than the limit of {options.MaxOutputBytes} bytes");
+        if (CheckObject(command.Variables, "variables") is { } invalid)
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, invalid);
 
         if (command.Owner is { Length: > MaxOwnerLength })
             return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"owner is longer than {MaxOwnerLength} characters");
+        if (command.Parent is { TaskId.Length: > WorkflowParser.MaxIdLength })
+            return Outcomes.Rejected(job, command.JobId, null, nameof(StartJob), command.CommandId, $"parent.taskId is longer than {WorkflowParser.MaxIdLength} characters: no task has such an id");
 
         job.CorrelationId = command.JobId;
         job.Workflow = definition.Name;
@@ -64,7 +64,7 @@ public sealed class JobRules(JobRulesOptions options)
     public CommandOutcome Complete(Job job, WorkflowDefinition definition, CompleteTask command, DateTimeOffset now)
     {
         const string name = nameof(CompleteTask);
-        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
+        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, now, out var task, out var attempt) is { } problem)
             return problem;
         if (attempt.Status == TaskRunStatus.Completed)
             return Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true };
@@ -72,7 +72,7 @@ public sealed class JobRules(JobRulesOptions options)
             return inactive;
         if (ManualTaskRules.CheckHolder(task, command.Owner) is { } notHolder)
             return Outcomes.Rejected(job, task, name, command.CommandId, notHolder, now);
-        if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
+        if ((FinishStates.Check(command.FinishState) ?? CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables")) is { } invalid)
             return task.Kind == TaskKind.Workflow ? RefuseChildResult(job, definition, task, command, invalid, now) : Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
         var editor = new JobEditor(job, definition, now, command.CommandId);
@@ -114,7 +114,7 @@ public sealed class JobRules(JobRulesOptions options)
     public CommandOutcome Fail(Job job, WorkflowDefinition definition, FailTask command, DateTimeOffset now)
     {
         const string name = nameof(FailTask);
-        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, out var task, out var attempt) is { } problem)
+        if (FindAttempt(job, command.TaskId, command.AttemptId, name, command.CommandId, now, out var task, out var attempt) is { } problem)
             return problem;
         // A caught error ended its attempt as Completed (below); its repeat is the same duplicate as a failure's.
         if (attempt.Status == TaskRunStatus.Failed || (IsThrown(command) && attempt.Status == TaskRunStatus.Completed && attempt.Id == task.AttemptId))
@@ -195,28 +195,31 @@ public sealed class JobRules(JobRulesOptions options)
         return Outcomes.Accepted(job, task, nameof(FailTask), command.CommandId);
     }
 
-    /// <summary>Finds the task and the attempt a worker's message is about; a rejection when either is unknown.</summary>
-    internal static CommandOutcome? FindAttempt(Job job, string taskId, Guid attemptId, string command, Guid? commandId, out JobTask task, out TaskAttempt attempt)
+    /// <summary>Finds the task and the attempt a worker's message is about; a rejection, recorded, when either is unknown.</summary>
+    internal static CommandOutcome? FindAttempt(Job job, string taskId, Guid attemptId, string command, Guid? commandId, DateTimeOffset now, out JobTask task, out TaskAttempt attempt)
     {
         task = job.FindTask(taskId)!;
         attempt = null!;
         if (task is null)
-            return Outcomes.Rejected(job, job.CorrelationId, taskId, command, commandId, $"job {job.CorrelationId} has no task '{taskId}'");
+            return Outcomes.Refused(job, null, taskId, attemptId, command, commandId, CommandStatus.Rejected, $"job {job.CorrelationId} has no task '{taskId}'", now);
 
         attempt = task.FindAttempt(attemptId)!;
         if (attempt is null)
-            return Outcomes.Rejected(job, job.CorrelationId, taskId, command, commandId, $"task '{taskId}' has no attempt {attemptId}");
+            return Outcomes.Refused(job, task, taskId, attemptId, command, commandId, CommandStatus.Rejected, $"task '{taskId}' has no attempt {attemptId}", now);
         return null;
     }
 
-    /// <summary>Whether the attempt may still change the task: the job is not finished and the attempt is current.</summary>
+    /// <summary>
+    /// Whether the attempt may still change the task: the job is not finished and the attempt is current. A result
+    /// that comes too late (the job finished, the attempt ended) is recorded against the attempt it named.
+    /// </summary>
     internal static CommandOutcome? CheckActive(Job job, JobTask task, TaskAttempt attempt, string command, Guid? commandId, DateTimeOffset now)
     {
         if (IsFinished(job.Status))
-            return Outcomes.Of(job, task, command, commandId, CommandStatus.Aborted, $"job {job.CorrelationId} is {job.Status}: stop working on it");
+            return Outcomes.Refused(job, task, task.TaskId, attempt.Id, command, commandId, CommandStatus.Aborted, $"job {job.CorrelationId} is {job.Status}: stop working on it", now);
         if (attempt.Id != task.AttemptId || attempt.Status != TaskRunStatus.Running)
         {
-            return Outcomes.Rejected(job, task, command, commandId,
+            return Outcomes.Refused(job, task, task.TaskId, attempt.Id, command, commandId, CommandStatus.Rejected,
                 $"stale attempt: attempt {attempt.Number} ({attempt.Id}) ended as {attempt.Status}; the current attempt is {task.Attempt} ({task.AttemptId})", now);
         }
 

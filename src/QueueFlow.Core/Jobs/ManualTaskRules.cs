@@ -11,6 +11,9 @@ public static class ManualTaskRules
 {
     public const int MaxUserLength = 255;
 
+    /// <summary>The longest name a history row's from and to hold.</summary>
+    const int HistoryNameLength = 64;
+
     /// <summary>The caller takes the task; claiming a task you hold is a duplicate, one someone else holds is refused.</summary>
     public static CommandOutcome Claim(Job job, ClaimTask command, DateTimeOffset now)
     {
@@ -32,6 +35,8 @@ public static class ManualTaskRules
         const string name = nameof(AssignTask);
         if (Check(job, command.TaskId, command.Assignee, "assignee", name, command.CommandId, now, out var task) is { } problem)
             return problem;
+        if (command.AssignedBy is { } by && (by.Length > MaxUserLength || by.Any(char.IsControl)))
+            return CommandLog.Remember(job, Outcomes.Rejected(job, task, name, command.CommandId, $"assignedBy must be at most {MaxUserLength} characters without control characters", now));
         if (task.Assignee == command.Assignee)
             return CommandLog.Remember(job, Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true });
 
@@ -110,8 +115,10 @@ public static class ManualTaskRules
             TaskId = task.TaskId,
             AttemptId = task.AttemptId,
             CommandId = commandId,
-            From = from,
-            To = to,
+            // The history's from/to columns hold 64 characters, a user name up to 255: a longer one is told in the detail.
+            From = from is { Length: > HistoryNameLength } ? null : from,
+            To = to is { Length: > HistoryNameLength } ? null : to,
+            Detail = from is { Length: > HistoryNameLength } || to is { Length: > HistoryNameLength } ? $"from '{from}' to '{to}'" : null,
         });
         job.UpdatedAt = now;
     }

@@ -19,9 +19,9 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
     {
         var task = job.FindTask(command.TaskId);
         if (task is null)
-            return Outcomes.Of(job, null, Name, command.CommandId, CommandStatus.Aborted, $"job {job.CorrelationId} has no task '{command.TaskId}'") with { TaskId = command.TaskId };
+            return Outcomes.Refused(job, null, command.TaskId, command.AttemptId, Name, command.CommandId, CommandStatus.Aborted, $"job {job.CorrelationId} has no task '{command.TaskId}'", now);
         if (Validate(task, command, now) is { } invalid)
-            return Outcomes.Rejected(job, task, Name, command.CommandId, invalid, now);
+            return Outcomes.Rejected(job, task, Name, command.CommandId, invalid, now, command.AttemptId);
 
         if (command.TransitionId is { } transitionId && task.Attempts.SelectMany(a => a.Transitions).FirstOrDefault(t => t.Id == transitionId) is { } seen)
             return Outcomes.Of(job, task, Name, command.CommandId, seen.Status, seen.Reason) with { TaskStatus = seen.TaskStatus, Duplicate = true };
@@ -47,7 +47,7 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
     {
         if (command.State is TaskRunStatus.Pending or TaskRunStatus.Skipped or TaskRunStatus.TimedOut)
             return $"{command.State} is not a state to propose: propose Scheduled, Running, Completed, Failed, Cancelled or Paused";
-        if (rules.CheckObject(command.Output, "output") is { } invalid)
+        if ((FinishStates.Check(command.FinishState) ?? rules.CheckObject(command.Output, "output")) is { } invalid)
             return invalid;
         if (command.AttemptId is { } attemptId)
         {

@@ -75,7 +75,7 @@ public sealed class TimerRules(JobRules rules)
     public CommandOutcome Heartbeat(Job job, WorkflowDefinition definition, TaskHeartbeat command, DateTimeOffset now)
     {
         const string name = nameof(TaskHeartbeat);
-        if (JobRules.FindAttempt(job, command.TaskId, command.AttemptId, name, null, out var task, out var attempt) is { } problem)
+        if (JobRules.FindAttempt(job, command.TaskId, command.AttemptId, name, null, now, out var task, out var attempt) is { } problem)
             return problem;
         if (JobRules.CheckActive(job, task, attempt, name, null, now) is { } inactive)
             return inactive;

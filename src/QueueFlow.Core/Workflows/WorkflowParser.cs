@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Json;
 
 namespace QueueFlow.Core.Workflows;
 
@@ -15,6 +16,9 @@ namespace QueueFlow.Core.Workflows;
 public static class WorkflowParser
 {
     public const int MaxIdLength = 255;
+
+    /// <summary>The longest workflow name, queue name or child workflow name: each is stored in a varchar(255) column.</summary>
+    public const int MaxNameLength = 255;
     public const int MaxRetries = 10;
 
     static readonly HashSet<string> TopLevelFields = ["name", "version", "description", "maxIterations", "deadlineSeconds", "onDeadline", "tasks", "transitions"];
@@ -27,6 +31,10 @@ public static class WorkflowParser
 
     public static WorkflowParseResult Parse(string json)
     {
+        // Before parsing: a JsonObject with a key twice throws when it is read, and the definition would be ambiguous.
+        if (DuplicateKeys.Find(json, allowComments: true) is { } duplicate)
+            return WorkflowParseResult.Invalid($"{(duplicate.StartsWith("$.", StringComparison.Ordinal) ? duplicate[2..] : duplicate[1..])}: the key is named twice in one object");
+
         JsonNode? root;
         try
         {
@@ -52,7 +60,7 @@ public static class WorkflowParser
                 errors.Add($"{key}: unknown field");
         }
 
-        var name = ReadString(document, "name", "name", errors, required: true);
+        var name = ReadString(document, "name", "name", errors, required: true, MaxNameLength);
         int? version = null;
         if (document["version"] is { } versionNode)
         {
@@ -70,19 +78,34 @@ public static class WorkflowParser
             "cancelJob" => DeadlineAction.CancelJob,
             var other => Invalid(errors, $"onDeadline: '{other}' is not one of failJob, cancelJob", DeadlineAction.FailJob),
         };
-        var tasks = ReadTasks(document["tasks"], errors);
-        var transitions = ReadTransitions(document["transitions"], errors);
-        if (errors.Count > 0 || name is null)
-            return new WorkflowParseResult(null, errors);
+        var tasks = ReadTasks(document["tasks"], errors, out var taskPaths);
+        var transitions = ReadTransitions(document["transitions"], errors, out var transitionPaths, out var allTransitionsRead);
 
-        var definition = new WorkflowDefinition(name, version, tasks, transitions, maxIterations, Seconds(deadline), onDeadline);
-        errors.AddRange(WorkflowValidator.Validate(definition));
-        return errors.Count > 0 ? new WorkflowParseResult(null, errors) : new WorkflowParseResult(definition, []);
+        // The graph is checked even when fields are wrong, so one answer lists every error; an error the validator
+        // would only repeat (a wrong queue type is also a missing queue) is left out.
+        var definition = new WorkflowDefinition(name ?? string.Empty, version, tasks, transitions, maxIterations, Seconds(deadline), onDeadline);
+        var errorPaths = errors.Select(PathOf).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(WorkflowValidator.Validate(definition, taskPaths, transitionPaths, allTransitionsRead)
+            .Where(e => !Repeats(PathOf(e), errorPaths)));
+        return errors.Count > 0 || name is null ? new WorkflowParseResult(null, errors) : new WorkflowParseResult(definition, []);
     }
 
-    static List<TaskDefinition> ReadTasks(JsonNode? node, List<string> errors)
+    static string PathOf(string error) => error[..Math.Max(0, error.IndexOf(": ", StringComparison.Ordinal))];
+
+    /// <summary>Whether a validator error is about a field the reader already refused, or a task whose kind it refused.</summary>
+    static bool Repeats(string path, HashSet<string> errorPaths)
+    {
+        if (errorPaths.Contains(path))
+            return true;
+        var dot = path.LastIndexOf('.');
+        return dot > 0 && path.StartsWith("tasks[", StringComparison.Ordinal) && path[(dot + 1)..] is "queue" or "workflow"
+            && errorPaths.Contains(path[..dot] + ".kind");
+    }
+
+    static List<TaskDefinition> ReadTasks(JsonNode? node, List<string> errors, out List<string> paths)
     {
         var tasks = new List<TaskDefinition>();
+        paths = [];
         if (node is not JsonArray array)
         {
             errors.Add("tasks: required, a list of task objects");
@@ -110,8 +133,8 @@ public static class WorkflowParser
             if (kindText is not null && !Enum.TryParse(kindText, ignoreCase: true, out kind))
                 errors.Add($"{path}.kind: '{kindText}' is not one of worker, manual, workflow");
 
-            var queue = ReadString(task, "queue", $"{path}.queue", errors, required: false);
-            var childWorkflow = ReadString(task, "workflow", $"{path}.workflow", errors, required: false);
+            var queue = ReadString(task, "queue", $"{path}.queue", errors, required: false, MaxNameLength);
+            var childWorkflow = ReadString(task, "workflow", $"{path}.workflow", errors, required: false, MaxNameLength);
             var childVersion = ReadInt(task, "version", $"{path}.version", 1, int.MaxValue, errors);
             var retries = ReadInt(task, "retries", $"{path}.retries", 0, MaxRetries, errors) ?? 0;
             var timeout = ReadInt(task, "timeoutSeconds", $"{path}.timeoutSeconds", 1, int.MaxValue, errors);
@@ -125,6 +148,7 @@ public static class WorkflowParser
             if (id is null)
                 continue;
 
+            paths.Add(path);
             tasks.Add(new TaskDefinition
             {
                 Id = id,
@@ -148,9 +172,11 @@ public static class WorkflowParser
         return tasks;
     }
 
-    static List<TransitionDefinition> ReadTransitions(JsonNode? node, List<string> errors)
+    static List<TransitionDefinition> ReadTransitions(JsonNode? node, List<string> errors, out List<TransitionPath> paths, out bool allRead)
     {
         var transitions = new List<TransitionDefinition>();
+        paths = [];
+        allRead = true;
         switch (node)
         {
             case JsonArray array:
@@ -160,14 +186,22 @@ public static class WorkflowParser
                     if (array[i] is not JsonObject edge)
                     {
                         errors.Add($"{path}: must be an object with from, to and state");
+                        allRead = false;
                         continue;
                     }
 
                     var from = ReadString(edge, "from", $"{path}.from", errors, required: true);
                     var to = ReadString(edge, "to", $"{path}.to", errors, required: true);
-                    var state = ReadString(edge, "state", $"{path}.state", errors, required: false) ?? TransitionDefinition.Success;
+                    var state = ReadString(edge, "state", $"{path}.state", errors, required: false, FinishStates.MaxLength) ?? TransitionDefinition.Success;
                     if (from is not null && to is not null)
+                    {
+                        paths.Add(TransitionPath.InList(i));
                         transitions.Add(new TransitionDefinition(from, to, state));
+                    }
+                    else
+                    {
+                        allRead = false;
+                    }
                 }
 
                 break;
@@ -177,14 +211,16 @@ public static class WorkflowParser
                     if (targets is not JsonObject targetMap)
                     {
                         errors.Add($"transitions.{from}: must map target task ids to {{type, state}}");
+                        allRead = false;
                         continue;
                     }
 
                     foreach (var (to, edgeNode) in targetMap)
                     {
                         var state = edgeNode is JsonObject edge
-                            ? ReadString(edge, "state", $"transitions.{from}.{to}.state", errors, required: false)
+                            ? ReadString(edge, "state", $"transitions.{from}.{to}.state", errors, required: false, FinishStates.MaxLength)
                             : null;
+                        paths.Add(TransitionPath.InMap(from, to));
                         transitions.Add(new TransitionDefinition(from, to, state ?? TransitionDefinition.Success));
                     }
                 }
@@ -192,6 +228,7 @@ public static class WorkflowParser
                 break;
             default:
                 errors.Add("transitions: required, a list of {from, to, state} or Itential's {from: {to: {state}}} map");
+                allRead = false;
                 break;
         }
 
@@ -216,7 +253,7 @@ public static class WorkflowParser
         }
     }
 
-    static string? ReadString(JsonObject owner, string field, string path, List<string> errors, bool required)
+    static string? ReadString(JsonObject owner, string field, string path, List<string> errors, bool required, int maxLength = int.MaxValue)
     {
         var node = owner[field];
         if (node is null)
@@ -236,6 +273,12 @@ public static class WorkflowParser
         if (string.IsNullOrWhiteSpace(value))
         {
             errors.Add($"{path}: must not be empty");
+            return null;
+        }
+
+        if (value.Length > maxLength)
+        {
+            errors.Add($"{path}: must be at most {maxLength} characters, not {value.Length}");
             return null;
         }
 

@@ -14,7 +14,7 @@ internal sealed class OutboxDeadLetterConfiguration : IEntityTypeConfiguration<O
         builder.Property(m => m.Sequence).HasColumnName("sequence").ValueGeneratedNever();
         builder.Property(m => m.JobId).HasColumnName("job_id");
         builder.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(255);
-        builder.Property(m => m.Destination).HasColumnName("destination").HasMaxLength(1024);
+        builder.Property(m => m.Destination).HasColumnName("destination").HasMaxLength(OutboxMessage.MaxDestinationLength);
         builder.Property(m => m.RequestId).HasColumnName("request_id");
         builder.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
         builder.Property(m => m.CreatedAt).HasColumnName("created_at");

@@ -7,6 +7,9 @@ namespace QueueFlow.Persistence.Outbox;
 /// </summary>
 public sealed class OutboxMessage
 {
+    /// <summary>The longest destination (a reply address, say) the outbox can hold, in characters.</summary>
+    public const int MaxDestinationLength = 1024;
+
     public Guid MessageId { get; set; }
     public long Sequence { get; set; }
     public Guid? JobId { get; set; }

@@ -18,5 +18,8 @@ public static class EndpointConventions
             e.UseFilter(new GenerateFaultFilter());
             e.UseFilter(new ErrorTransportFilter());
         });
+
+        // A message nobody consumed is a bad message too: the error queue with its reason, not _skipped.
+        pipeline.ConfigureDeadLetter(d => d.UseFilter(new UnconsumedMessageFilter()));
     }
 }

@@ -34,6 +34,40 @@ public sealed class When_a_request_is_malformed(ApiFactory api) : IClassFixture<
         Assert.Contains("workflw", (await AssertProblemAsync(unknownField, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"workflow": "x", "variables": {"k": 1, "k": 2}}""", "$.variables.k")]
+    [InlineData("""{"workflow": "x", "workflow": "y"}""", "$.workflow")]
+    [InlineData("""{"workflow": "x", "variables": {"order": {"lines": [{"sku": "a", "sku": "b"}]}}}""", "$.variables.order.lines[0].sku")]
+    public async Task Should_answer_400_naming_the_path_of_a_key_named_twice(string body, string path)
+    {
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+
+        using var response = await admin.PostAsync(Jobs, Json(body));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(path, problem.GetProperty("path").GetString());
+        Assert.Contains($"names a key twice at {path}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_answer_400_for_a_name_longer_than_its_column_and_a_version_below_one()
+    {
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+        var longName = new string('w', 10_000);
+
+        using var workflow = await admin.PostAsync(new Uri("/api/workflows", UriKind.Relative), Json($$"""
+            { "name": "{{longName}}", "tasks": [ { "id": "a", "queue": "q" } ],
+              "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "workflow_end" } ] }
+            """));
+        using var job = await admin.PostAsync(Jobs, Json($$"""{"workflow": "{{longName}}"}"""));
+        using var version = await admin.PostAsync(Jobs, Json("""{"workflow": "x", "version": -2147483648}"""));
+
+        var registered = await AssertProblemAsync(workflow, HttpStatusCode.BadRequest);
+        Assert.Equal("name: must be at most 255 characters, not 10000", registered.GetProperty("errors")[0].GetString());
+        Assert.Equal("$.workflow", (await AssertProblemAsync(job, HttpStatusCode.BadRequest)).GetProperty("path").GetString());
+        Assert.Equal("$.version", (await AssertProblemAsync(version, HttpStatusCode.BadRequest)).GetProperty("path").GetString());
+    }
+
     [Fact]
     public async Task Should_answer_413_for_a_body_over_the_limit()
     {

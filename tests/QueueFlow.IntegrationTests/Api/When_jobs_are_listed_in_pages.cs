@@ -45,6 +45,41 @@ public sealed class When_jobs_are_listed_in_pages(ApiFactory api) : IClassFixtur
         Assert.Empty(earlier.Items);
     }
 
+    [Fact]
+    public async Task Should_refuse_a_cursor_taken_under_another_filter_naming_the_cursor()
+    {
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("api-cursor-scope"), 1));
+        await StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        await StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        var jobsCursor = await FirstCursorAsync(admin, $"/api/jobs?workflow={name}&limit=1");
+        var tasksCursor = await FirstCursorAsync(admin, $"/api/tasks?workflow={name}&limit=1");
+
+        foreach (var path in new[]
+        {
+            $"/api/jobs?workflow={name}&status=Failed&limit=1&cursor={jobsCursor}",
+            $"/api/jobs?limit=1&cursor={jobsCursor}",
+            $"/api/tasks?workflow={name}&status=Running&limit=1&cursor={tasksCursor}",
+            $"/api/tasks?limit=1&cursor={jobsCursor}",
+        })
+        {
+            using var response = await admin.GetAsync(new Uri(path, UriKind.Relative));
+            var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal("cursor", problem.GetProperty("parameter").GetString());
+            Assert.Contains("another list or filter", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using var same = await admin.GetAsync(new Uri($"/api/jobs?workflow={name}&limit=1&cursor={jobsCursor}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+    }
+
+    static async Task<string> FirstCursorAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var page = await BodyAsync(response);
+        return Uri.EscapeDataString(page.GetProperty("nextCursor").GetString()!);
+    }
+
     static async Task<(List<JsonElement> Items, int Pages)> ReadAllAsync(HttpClient client, string first)
     {
         var items = new List<JsonElement>();

@@ -39,6 +39,7 @@ public sealed class When_a_completion_comes_from_a_stale_attempt(QueueFlowFixtur
         Assert.Equal([TaskRunStatus.Failed, TaskRunStatus.Running], flaky.Attempts.Select(a => a.Status));
         var rejected = Assert.Single((await fixture.HistoryAsync(jobId)).Skip(historyBefore));
         Assert.Equal("CommandRejected", rejected.Kind);
+        Assert.Equal(first.GetProperty("attemptId").GetGuid(), rejected.AttemptId);
         Assert.Equal(2, worker.Runs.Count);
 
         Assert.Equal(CommandStatus.Accepted, (await worker.CompleteAsync(second, """ "output": { "from": "attempt 2" } """)).Status);

@@ -37,6 +37,9 @@ public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
     [InlineData("wrong-type", "CompleteTask", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": 42 }""", "Path: $.attemptId")]
     [InlineData("missing-field", "CompleteTask", """{ "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "missing required properties including: 'jobId'")]
     [InlineData("no-type", null, """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "has no 'MT-MessageType' header")]
+    [InlineData("duplicate-key", "StartJob", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "workflow": "MARKER", "variables": { "k": 1, "k": 2 } }""", "names a key twice at $.variables.k")]
+    [InlineData("unknown-type", "CompleteTsk", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "takes message type 'urn:message:QueueFlow.Contracts:CompleteTsk'")]
+    [InlineData("other-queue", "RegisterWorkflow", """{ "definition": { "name": "MARKER" } }""", "takes message type 'urn:message:QueueFlow.Contracts:RegisterWorkflow'")]
     public async Task Should_dead_letter_a_bad_message_with_its_reason_and_keep_the_queue_flowing(string kind, string? contract, string body, string reason)
     {
         await fixture.Amqp.PurgeQuorumQueueAsync(ErrorQueue);
@@ -55,6 +58,19 @@ public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
         var headers = dead!.Value.Headers;
         var explanation = string.Join(" | ", ExplanationHeaders.Select(h => headers.GetValueOrDefault(h, string.Empty)));
         Assert.Contains(reason, explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_dead_letter_a_command_whose_reply_address_is_too_long_to_keep()
+    {
+        await fixture.Amqp.PurgeQuorumQueueAsync(ErrorQueue);
+        var marker = $"long-reply-{Guid.NewGuid():N}";
+
+        await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, "CompleteTask", $$"""{ "jobId": "{{Guid.NewGuid()}}", "taskId": "{{marker}}", "attemptId": "{{Guid.NewGuid()}}" }""",
+            headers: new Dictionary<string, object?> { ["RequestId"] = Guid.NewGuid().ToString(), ["MT-Response-Address"] = $"queue:{new string('r', 2000)}" });
+
+        var dead = await Eventually.Until(() => fixture.Amqp.GetAsync(ErrorQueue), m => m?.Body.Contains(marker, StringComparison.Ordinal) == true, $"the message in {ErrorQueue}");
+        Assert.Contains("longer than the 1024 a reply address may have", dead!.Value.Headers.GetValueOrDefault("QF-Reason", string.Empty), StringComparison.Ordinal);
     }
 
     [Fact]

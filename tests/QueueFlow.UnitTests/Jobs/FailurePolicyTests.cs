@@ -48,7 +48,7 @@ public sealed class When_a_task_fails_for_good_under_its_failure_policy : JobSag
             }
             """);
 
-        Assert.Equal(["tasks: 'a' fails by its error transition but has no transition on 'error'"], result.Errors);
+        Assert.Equal(["tasks[0].onFailure: 'a' fails by its error transition but has no transition on 'error'"], result.Errors);
     }
 
     [Fact]

@@ -132,6 +132,32 @@ public sealed class When_a_manual_task_is_held : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_keep_a_name_longer_than_the_history_columns_in_the_detail()
+    {
+        await ReachReviewAsync();
+        var longName = new string('n', 200);
+
+        var outcome = await AssignAsync(longName);
+
+        Assert.Equal(CommandStatus.Accepted, outcome.Status);
+        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "TaskAssigned");
+        Assert.Null(row.To);
+        Assert.Equal($"from '' to '{longName}'", row.Detail);
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_assigned_by_longer_than_its_column()
+    {
+        await ReachReviewAsync();
+
+        var outcome = await AssignAsync("carol", by: new string('b', 256));
+
+        Assert.Equal(CommandStatus.Rejected, outcome.Status);
+        Assert.Equal("assignedBy must be at most 255 characters without control characters", outcome.Reason);
+        Assert.Null(Task("review").Assignee);
+    }
+
+    [Fact]
     public async Task Should_let_only_the_holder_release_a_task()
     {
         await ReachReviewAsync();

@@ -77,9 +77,9 @@ public sealed class When_a_workflow_definition_is_parsed
             }
             """);
 
-        Assert.Contains("tasks: duplicate task id 'a'", result.Errors);
-        Assert.Contains("tasks: 'workflow_end' is a reserved id", result.Errors);
-        Assert.Contains("transitions: 'a' -> 'ghost' leads to unknown task 'ghost'", result.Errors);
+        Assert.Contains("tasks[1].id: duplicate task id 'a' (first at tasks[0])", result.Errors);
+        Assert.Contains("tasks[2].id: 'workflow_end' is a reserved id", result.Errors);
+        Assert.Contains("transitions[1].to: 'a' -> 'ghost' leads to unknown task 'ghost'", result.Errors);
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class When_a_workflow_definition_is_parsed
             """);
 
         Assert.Contains("transitions: there is no path from workflow_start to workflow_end", result.Errors);
-        Assert.Contains("tasks: 'a' has no path to workflow_end", result.Errors);
-        Assert.Contains("tasks: 'orphan' cannot be reached from workflow_start", result.Errors);
+        Assert.Contains("tasks[0]: 'a' has no path to workflow_end", result.Errors);
+        Assert.Contains("tasks[1]: 'orphan' cannot be reached from workflow_start", result.Errors);
     }
 
     [Fact]
@@ -125,9 +125,9 @@ public sealed class When_a_workflow_definition_is_parsed
                                { "from": "worker", "to": "workflow_end" } ] }
             """);
 
-        Assert.Contains("tasks: workflow task 'none' needs the workflow it runs", result.Errors);
-        Assert.Contains("tasks: workflow task 'self' runs its own workflow 'w': a job may not start itself", result.Errors);
-        Assert.Contains("tasks: only a workflow task names a workflow and version, not worker task 'worker'", result.Errors);
+        Assert.Contains("tasks[0].workflow: workflow task 'none' needs the workflow it runs", result.Errors);
+        Assert.Contains("tasks[1].workflow: workflow task 'self' runs its own workflow 'w': a job may not start itself", result.Errors);
+        Assert.Contains("tasks[2].workflow: only a workflow task names a workflow and version, not worker task 'worker'", result.Errors);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class When_a_workflow_definition_is_parsed
             { "name": "w", "tasks": [ { "id": "a" } ], "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "workflow_end" } ] }
             """);
 
-        Assert.Equal(["tasks: worker task 'a' needs a queue"], result.Errors);
+        Assert.Equal(["tasks[0].queue: worker task 'a' needs a queue"], result.Errors);
     }
 
     [Fact]
@@ -150,5 +150,77 @@ public sealed class When_a_workflow_definition_is_parsed
         Assert.Equal(["draft", "review"], definition.LoopBody(loop).Order());
         Assert.Equal(3, definition.MaxIterations);
         Assert.DoesNotContain(loop, definition.ForwardIncoming["draft"]);
+    }
+
+    [Fact]
+    public void Should_list_graph_errors_beside_unknown_fields_and_wrong_types()
+    {
+        var result = WorkflowParser.Parse("""
+            {
+              "name": "everything",
+              "colour": "blue",
+              "tasks": [ { "id": "a", "queue": "q", "retries": "two" }, { "id": "a", "queue": "q" } ],
+              "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "ghost" }, { "from": "a", "to": "workflow_end" } ]
+            }
+            """);
+
+        Assert.Null(result.Definition);
+        Assert.Equal(
+            [
+                "colour: unknown field",
+                "tasks[0].retries: must be a whole number from 0 to 10",
+                "tasks[1].id: duplicate task id 'a' (first at tasks[0])",
+                "transitions[1].to: 'a' -> 'ghost' leads to unknown task 'ghost'",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void Should_list_an_unreachable_task_beside_a_worker_task_without_a_queue()
+    {
+        var result = WorkflowParser.Parse("""
+            {
+              "name": "w",
+              "tasks": [ { "id": "a" }, { "id": "orphan", "queue": "q" } ],
+              "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "workflow_end" }, { "from": "orphan", "to": "workflow_end" } ]
+            }
+            """);
+
+        Assert.Equal(
+            [
+                "tasks[0].queue: worker task 'a' needs a queue",
+                "tasks[1]: 'orphan' cannot be reached from workflow_start",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void Should_name_the_map_entry_of_an_itential_transition_to_an_unknown_task()
+    {
+        var result = WorkflowParser.Parse("""
+            { "name": "w", "tasks": [ { "id": "a", "queue": "q" } ],
+              "transitions": { "workflow_start": { "a": { "state": "success" } }, "a": { "workflow_end": {}, "ghost": { "type": "standard" } } } }
+            """);
+
+        Assert.Equal(["transitions.a.ghost: 'a' -> 'ghost' leads to unknown task 'ghost'"], result.Errors);
+    }
+
+    [Fact]
+    public void Should_refuse_names_longer_than_their_columns()
+    {
+        var longName = new string('n', 256);
+        var longState = new string('s', 65);
+        var result = WorkflowParser.Parse($$"""
+            { "name": "{{longName}}", "tasks": [ { "id": "a", "queue": "{{longName}}" } ],
+              "transitions": [ { "from": "workflow_start", "to": "a" }, { "from": "a", "to": "workflow_end", "state": "{{longState}}" } ] }
+            """);
+
+        Assert.Equal(
+            [
+                "name: must be at most 255 characters, not 256",
+                "tasks[0].queue: must be at most 255 characters, not 256",
+                "transitions[1].state: must be at most 64 characters, not 65",
+            ],
+            result.Errors);
     }
 }

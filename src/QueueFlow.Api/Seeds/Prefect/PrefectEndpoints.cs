@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Adapters;
 using QueueFlow.Core.Adapters.Prefect;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -17,13 +18,19 @@ namespace QueueFlow.Api.Seeds.Prefect;
 /// <summary>
 /// Prefect's set task run state (seed 004): the task run id names one iteration of a task; the proposal is a
 /// SetTaskState through the saga's orchestration rules, answered 200 with {status, state, details} whatever the
-/// rules decided (ACCEPT, REJECT, ABORT or WAIT are answers, not errors, as in Prefect).
+/// rules decided (ACCEPT, REJECT, ABORT or WAIT are answers, not errors, as in Prefect). A body that cannot be a
+/// proposal (malformed, a wrong type, data that is not an object or is over the output limit) is 422, as Prefect
+/// answers a body its schema refuses.
 /// </summary>
 public static class PrefectEndpoints
 {
     public static void MapPrefectEndpoints(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/api/task_runs/{id}/set_state", SetStateAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<PrefectSetStateRequest>("application/json").WithTags("Prefect").WithName("PrefectSetTaskRunState");
+            .Accepts<PrefectSetStateRequest>("application/json").WithTags("Prefect").WithName("PrefectSetTaskRunState")
+            .WithSummary("Proposes a state for a task run (Prefect's set_state): 200 with the orchestration result")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
     static async Task<Results<Ok<PrefectOrchestrationResult>, ProblemHttpResult>> SetStateAsync(
         string id, HttpContext http, IRequestClient<SetTaskState> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
@@ -34,7 +41,7 @@ public static class PrefectEndpoints
 
         var (request, problem) = await JsonBody.ReadAsync<PrefectSetStateRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
-            return problem;
+            return SeedProblems.Unprocessable(problem);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (await SeedTasks.ByTaskRunIdAsync(db, taskRunId, cancellationToken).ConfigureAwait(false) is not { } task)
@@ -43,11 +50,15 @@ public static class PrefectEndpoints
         // No attempt id: Prefect's proposal is about the run, whichever attempt of it is current.
         var translation = PrefectSetState.ToCommand(request!, task.JobId, task.TaskId, commandId: NewId.NextGuid());
         if (!translation.IsValid)
-            return SeedProblems.Invalid(translation.Errors);
+            return SeedProblems.Unprocessable(translation.Errors);
 
         var outcome = await SeedCommands.SendAsync(client, translation.Command!, options.Value, cancellationToken).ConfigureAwait(false);
         if (outcome is null)
             return ApiProblems.SagaTimeout(options.Value.CommandTimeout);
+
+        // Validation is not orchestration: data over the output limit is refused before any rule runs.
+        if (outcome.Status == CommandStatus.Rejected && RejectionReasons.IsInvalid(outcome.Reason))
+            return SeedProblems.Unprocessable([new AdapterError("state.data", outcome.Reason!)]);
 
         // Read after the answer, which follows the commit: a retry's or a WAIT's state is dated by the task's scheduled time.
         var after = await SeedTasks.FindAsync(db, task.JobId, task.TaskId, cancellationToken).ConfigureAwait(false);

@@ -45,6 +45,11 @@ public static class PrefectSetState
                 errors.Add(new AdapterError("state.state_details.transition_id", $"'{rawTransitionId}' is not a UUID"));
         }
 
+        // A task's output is a JSON object, so that is the one kind of result a state can carry here; anything else
+        // would be lost, and a body QueueFlow cannot keep is invalid, as Prefect calls a body its schema refuses.
+        if (state.Data is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null } data)
+            errors.Add(new AdapterError("state.data", $"state.data must be a JSON object (kept as the task's output) or null, not {data.ValueKind.ToString().ToLowerInvariant()}"));
+
         if (errors.Count > 0 || canonical is null)
             return Translations.Invalid<SetTaskState>(errors);
 
@@ -55,8 +60,7 @@ public static class PrefectSetState
             AttemptId = attemptId,
             State = canonical.Value,
             Message = state.Message,
-            // Prefect's data may be any result; a task's output is a JSON object, so only an object is kept.
-            Output = state.Data is { ValueKind: JsonValueKind.Object } data ? data : null,
+            Output = state.Data is { ValueKind: JsonValueKind.Object } output ? output : null,
             Force = request.Force,
             Retriable = state.StateDetails?.Retriable,
             TransitionId = transitionId,

@@ -15,8 +15,11 @@ namespace QueueFlow.IntegrationTests.Api.Seeds;
 [Collection(SharedWorkerGroup.Name)]
 public sealed class When_a_prefect_client_sets_a_task_run_state(ApiFactory api, QueueFlowFixture fixture) : IClassFixture<ApiFactory>
 {
-    /// <summary>Seed 004's request body with its example's state details, proposing <paramref name="type"/>.</summary>
-    static string SeedProposal(string type, Guid taskRunId, string data = "\"<any>\"", bool force = false) => $$"""
+    /// <summary>
+    /// Seed 004's request body with its example's state details, proposing <paramref name="type"/>. The seed's data,
+    /// "&lt;any&gt;", is a placeholder for a result; a task keeps an object, so null stands in for it.
+    /// </summary>
+    static string SeedProposal(string type, Guid taskRunId, string data = "null", bool force = false) => $$"""
         {
           "state": {
             "type": "{{type}}",
@@ -150,14 +153,18 @@ public sealed class When_a_prefect_client_sets_a_task_run_state(ApiFactory api, 
     [InlineData("""{ "state": { "type": "DONE" } }""", "state.type")]
     [InlineData("""{ "force": true }""", "state")]
     [InlineData("""{ "state": { "type": "COMPLETED", "state_details": { "transition_id": "t-1" } } }""", "state.state_details.transition_id")]
-    public async Task Should_answer_malformed_json_wrong_types_and_unknown_state_types_with_400(string body, string path)
+    [InlineData("""{ "state": { "type": "COMPLETED", "data": "<any>" } }""", "state.data")]
+    [InlineData("""{ "state": { "type": "COMPLETED", "data": [1, 2] } }""", "state.data")]
+    [InlineData("""{ "state": { "type": "COMPLETED", "data": { "blob": "OVERSIZE" } } }""", "state.data")]
+    public async Task Should_answer_an_invalid_body_with_422_as_prefect_does(string body, string path)
     {
         var (_, run) = await StartAsync("prefect-bad-body", retries: 0);
         using var prefect = api.BearerClient(ApiFactory.OperatorKey);
+        body = body.Replace("OVERSIZE", new string('x', 102_401), StringComparison.Ordinal);
 
         using var response = await PostAsync(prefect, $"/api/task_runs/{TaskRunIdOf(run)}/set_state", body);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);
         var reported = problem.TryGetProperty("path", out var p) ? p.GetString() : problem.GetProperty("errors")[0].GetProperty("path").GetString();
         Assert.StartsWith(path, reported, StringComparison.Ordinal);
         Assert.Equal(TaskRunStatus.Running, (await TaskAsync(fixture, JobIdOf(run), "work")).Status);

@@ -10,7 +10,10 @@ public sealed class When_a_Prefect_task_run_state_is_set
 {
     static readonly DateTimeOffset Now = new(2023, 11, 7, 5, 31, 56, TimeSpan.Zero);
 
-    /// <summary>The state of seed 004's example, proposed as a request.</summary>
+    /// <summary>
+    /// The state of seed 004's example, proposed as a request. The seed's <c>"data": "&lt;any&gt;"</c> is a placeholder for a
+    /// result; QueueFlow keeps a result that is a JSON object, so the example carries null there.
+    /// </summary>
     const string SeedRequest = """
         {
           "state": {
@@ -19,7 +22,7 @@ public sealed class When_a_Prefect_task_run_state_is_set
             "name": "<string>",
             "timestamp": "2023-11-07T05:31:56Z",
             "message": "Run started",
-            "data": "<any>",
+            "data": null,
             "state_details": {
               "flow_run_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
               "task_run_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
@@ -82,8 +85,21 @@ public sealed class When_a_Prefect_task_run_state_is_set
         Assert.Equal(Now, command.ScheduledTime);
         Assert.False(command.Force);
         Assert.True(command.Retriable);
-        // "<any>" is a result that is not an object: a task's output cannot hold it.
         Assert.Null(command.Output);
+    }
+
+    [Theory]
+    [InlineData("\"<any>\"", "string")]
+    [InlineData("[1, 2]", "array")]
+    [InlineData("42", "number")]
+    public void Should_refuse_data_that_is_not_an_object_naming_state_data(string data, string kind)
+    {
+        var translation = PrefectSetState.ToCommand(Propose("COMPLETED", data: data), Guid.NewGuid(), "t");
+
+        Assert.False(translation.IsValid);
+        var error = Assert.Single(translation.Errors);
+        Assert.Equal("state.data", error.Field);
+        Assert.Equal($"state.data must be a JSON object (kept as the task's output) or null, not {kind}", error.Message);
     }
 
     [Theory]
