@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using QueueFlow.Api.DeadLetters;
 using QueueFlow.Api.Jobs;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
@@ -62,6 +63,7 @@ public static class ApiServiceCollectionExtensions
         app.MapManualTaskEndpoints();
         app.MapWatchEndpoints();
         app.MapTaskEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Scheduling;
+using QueueFlow.Persistence.DeadLetters;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -13,7 +14,7 @@ namespace QueueFlow.Persistence.Outbox;
 /// Sends committed outbox rows to the broker, oldest first, with publisher confirms. Each row's send is
 /// judged on its own: sent rows are deleted, a failed row stays with <c>attempts</c> + 1 and its
 /// <c>last_error</c> (broker outages do not count, see <see cref="BrokerOutages"/>) and is moved to
-/// <c>outbox_dead_letters</c> at <see cref="OutboxRelayOptions.MaxAttempts"/>, all in the pass's one
+/// the dead-letter store (<c>dead_letters</c>, source Outbox) at <see cref="OutboxRelayOptions.MaxAttempts"/>, all in the pass's one
 /// transaction, so one bad message never blocks the others. A job's messages keep their order: behind a
 /// failed row, that job's later rows wait for the next pass. Delivery is at least once (a crash before the
 /// commit sends the batch again; consumers deduplicate by message id). One relay at a time drains the
@@ -269,14 +270,22 @@ public sealed partial class OutboxRelay(
             if (outcome.Kind == RowOutcomeKind.Unsendable || attempts >= _options.MaxAttempts)
             {
                 deadLettered++;
-                await db.Database.ExecuteSqlAsync($"""
-                        INSERT INTO queueflow.outbox_dead_letters
-                            (message_id, sequence, job_id, message_type, destination, request_id, body, created_at, attempts, error, dead_lettered_at)
-                        SELECT message_id, sequence, job_id, message_type, destination, request_id, body, created_at, {attempts}, {outcome.Error}, {now}
-                        FROM queueflow.outbox WHERE message_id = {row.MessageId}
-                        ON CONFLICT (message_id) DO NOTHING;
-                        DELETE FROM queueflow.outbox WHERE message_id = {row.MessageId}
-                        """, cancellationToken)
+                var (_, taskId) = DeadLetterBodies.Ids(row.Body);
+                await DeadLetterStore.CaptureAsync(db, new DeadLetterCapture
+                {
+                    MessageId = row.MessageId,
+                    Source = DeadLetterSource.Outbox,
+                    SourceName = "outbox",
+                    MessageType = row.MessageType,
+                    Destination = row.Destination?.ToString(),
+                    Headers = row.Headers ?? "{}",
+                    Body = row.Body,
+                    Reason = $"not sent after {attempts} attempt(s): {outcome.Error}",
+                    JobId = row.JobId,
+                    TaskId = taskId,
+                    SeenAt = now,
+                }, cancellationToken).ConfigureAwait(false);
+                await db.Database.ExecuteSqlAsync($"DELETE FROM queueflow.outbox WHERE message_id = {row.MessageId}", cancellationToken)
                     .ConfigureAwait(false);
                 LogDeadLettered(row.MessageId, row.JobId, row.MessageType, attempts, outcome.Error);
                 continue;
@@ -297,6 +306,13 @@ public sealed partial class OutboxRelay(
         context.MessageId = row.MessageId;
         if (row.RequestId is not null)
             context.RequestId = row.RequestId;
+        if (row.Headers is null)
+            return;
+
+        // A replay's provenance (and the replayed message's own headers) travel as headers the saga records.
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers, OutboxMessages.Json);
+        foreach (var (name, value) in headers ?? [])
+            context.Headers.Set(name, value);
     }
 
     private static string Describe(Exception exception)
