@@ -51,6 +51,10 @@ public static class DeadLetterEndpoints
         return group;
     }
 
+    /// <summary>
+    /// The query parameters are declared so the OpenAPI document lists them; <see cref="ListQuery"/> parses them from the
+    /// request so each bad value is a problem naming its parameter.
+    /// </summary>
     static async Task<Results<Ok<Page<DeadLetterSummary>>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken,
         string? status = null, string? source = null, string? reason = null, string? messageType = null, string? jobId = null,
@@ -64,7 +68,7 @@ public static class DeadLetterEndpoints
             return badFrom;
         if (ListQuery.Time(request, nameof(to), out var toValue) is { } badTo)
             return badTo;
-        if (ListQuery.Limit(request, out var take) is { } badLimit)
+        if (ListQuery.Limit(request, out var take) is { } badLimit && limit is not null)
             return badLimit;
         Guid? job = null;
         if (jobId is not null)
@@ -77,7 +81,6 @@ public static class DeadLetterEndpoints
         DeadLetterKey? after = null;
         if (cursor is not null && (after = DeadLetterQuery.Decode(cursor)) is null)
             return ListQuery.InvalidCursor();
-        _ = limit;
 
         var filter = new DeadLetterFilter
         {
