@@ -63,6 +63,7 @@ public static class ApiServiceCollectionExtensions
         app.MapManualTaskEndpoints();
         app.MapWatchEndpoints();
         app.MapTaskEndpoints();
+        app.MapBulkRetryEndpoint();
         app.MapDeadLetterEndpoints();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();
