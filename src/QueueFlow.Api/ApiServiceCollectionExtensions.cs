@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using QueueFlow.Api.DeadLetters;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Overview;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Api.Seeds.Camunda;
@@ -65,6 +66,7 @@ public static class ApiServiceCollectionExtensions
         app.MapTaskEndpoints();
         app.MapBulkRetryEndpoint();
         app.MapDeadLetterEndpoints();
+        app.MapOverviewEndpoint();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();

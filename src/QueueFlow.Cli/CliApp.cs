@@ -12,6 +12,7 @@ public static class CliApp
         root.Options.Add(GlobalOptions.ApiKey);
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Json);
+        root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(JobCommands.Build());
         root.Subcommands.Add(TaskCommands.Build());
         root.Subcommands.Add(DeadLetterCommands.Build());

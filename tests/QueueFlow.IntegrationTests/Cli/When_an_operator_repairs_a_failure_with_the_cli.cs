@@ -59,6 +59,14 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
         var deadLetter = listed.Json.GetProperty("items")[0];
         var id = deadLetter.GetProperty("id").GetString()!;
         Assert.Equal(("Pending", "t1"), (deadLetter.GetProperty("status").GetString(), deadLetter.GetProperty("taskId").GetString()));
+        var status = await Cli(OperatorKey, "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.True(status.Json.GetProperty("deadLetters").GetProperty("Pending").GetInt32() >= 1);
+        Assert.True(status.Json.GetProperty("tasks").GetProperty("Running").GetInt32() >= 1);
+        Assert.Equal(JsonValueKind.Object, status.Json.GetProperty("oldestRunningTask").ValueKind);
+        Assert.True(status.Json.GetProperty("outbox").GetProperty("lagSeconds").GetDouble() >= 0);
+        var human = await Cli(OperatorKey, "status");
+        Assert.True(human.ExitCode == 0 && human.Output.Contains("oldest running task:", StringComparison.Ordinal), human.ToString());
         var shownLetter = await Cli(OperatorKey, "dead-letters", "show", id, "--json");
         Assert.Contains("MT-MessageType", shownLetter.Json.GetProperty("headers").GetProperty("QF-Reason").GetString(), StringComparison.Ordinal);
 
