@@ -65,6 +65,7 @@ public static class ApiServiceCollectionExtensions
         app.MapWatchEndpoints();
         app.MapTaskEndpoints();
         app.MapBulkRetryEndpoint();
+        app.MapBulkContinueEndpoint();
         app.MapDeadLetterEndpoints();
         app.MapOverviewEndpoint();
         app.MapItentialEndpoints();

@@ -82,6 +82,33 @@ public sealed class When_failed_tasks_are_retried_by_filter(ApiFactory api, Queu
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 
+    [Fact]
+    public async Task Should_continue_every_failed_job_of_the_filter_page_by_page()
+    {
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var name = await ApiCalls.RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("bulk-continue"), 1));
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var id in ids)
+            await SendAsync(api, new StartJob { JobId = id, Workflow = name });
+        var attempts = await AttemptsAsync(ids);
+        foreach (var id in ids)
+            await SendAsync(api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempts[id], Error = "boom", Terminal = true });
+        foreach (var id in ids)
+            await fixture.WaitForJobAsync(id, JobStatus.Failed);
+
+        var first = await PostOkAsync(@operator, "/api/jobs/continue", $$"""{ "filter": { "workflow": "{{name}}" }, "limit": 2, "reason": "fixed" }""");
+        var second = await PostOkAsync(@operator, "/api/jobs/continue",
+            $$"""{ "filter": { "workflow": "{{name}}" }, "limit": 2, "cursor": "{{first.GetProperty("nextCursor").GetString()}}" }""");
+
+        Assert.Equal((2, 2, 1, 1), (first.GetProperty("matched").GetInt32(), first.GetProperty("continued").GetInt32(),
+            second.GetProperty("matched").GetInt32(), second.GetProperty("continued").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+        foreach (var id in ids)
+            await fixture.WaitForJobAsync(id, JobStatus.Running);
+        await PostProblemAsync(@operator, "/api/jobs/continue", """{ "filter": { "status": "Running" } }""", HttpStatusCode.BadRequest);
+    }
+
     static async Task<JsonElement> RetryWithKeyAsync(HttpClient client, string body, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/tasks/retry", UriKind.Relative)) { Content = ApiCalls.Json(body) };
