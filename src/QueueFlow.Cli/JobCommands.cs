@@ -12,6 +12,7 @@ public static class JobCommands
         jobs.Subcommands.Add(List());
         jobs.Subcommands.Add(Show());
         jobs.Subcommands.Add(History());
+        jobs.Subcommands.Add(WatchCommand.Build());
         jobs.Subcommands.Add(Start());
         jobs.Subcommands.Add(Control("pause", "Pause a running job"));
         jobs.Subcommands.Add(Control("resume", "Resume a paused job"));

@@ -97,6 +97,31 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
     }
 
     [Fact]
+    public async Task Should_follow_a_job_live_until_it_completes()
+    {
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Api__Keys__cli-reader__Key"] = OperatorKey,
+            ["Api__Keys__cli-reader__Role"] = "reader",
+        });
+        var name = QueueFlowFixture.Unique("cli-watch");
+        Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
+        var jobId = Guid.NewGuid();
+        await fixture.SendAsync(new QueueFlow.Contracts.StartJob { JobId = jobId, Workflow = name });
+        var job = await Eventually.Until(() => fixture.FindJobAsync(jobId), j => j?.Tasks.Single().AttemptId is not null, "t1 to run");
+
+        var watching = CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "watch", jobId.ToString(), "--json");
+        await fixture.SendAsync(new QueueFlow.Contracts.CompleteTask { JobId = jobId, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value });
+        var watched = await watching;
+
+        Assert.True(watched.ExitCode == 0, watched.ToString());
+        var kinds = watched.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("kind").GetString()).ToList();
+        Assert.Equal("JobStarted", kinds[0]);
+        Assert.Equal("JobCompleted", kinds[^1]);
+        Assert.Contains("TaskCompleted", kinds);
+    }
+
+    [Fact]
     public async Task Should_retry_failed_tasks_by_filter_and_report_the_counts()
     {
         await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
