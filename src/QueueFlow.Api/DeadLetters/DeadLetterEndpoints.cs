@@ -68,8 +68,9 @@ public static class DeadLetterEndpoints
             return badFrom;
         if (ListQuery.Time(request, nameof(to), out var toValue) is { } badTo)
             return badTo;
-        if (ListQuery.Limit(request, out var take) is { } badLimit && limit is not null)
+        if (ListQuery.Limit(request, out var take) is { } badLimit)
             return badLimit;
+        _ = limit;
         Guid? job = null;
         if (jobId is not null)
         {

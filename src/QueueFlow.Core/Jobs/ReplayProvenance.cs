@@ -5,7 +5,7 @@ namespace QueueFlow.Core.Jobs;
 
 /// <summary>
 /// Where a replayed command came from: the dead-letter store sends a replay with these headers, and the job's history
-/// then says, before the command's own changes, that the command was a replay, of which dead letter and by whom.
+/// then says, right after the command's own changes, that the command was a replay, of which dead letter and by whom.
 /// </summary>
 public static class ReplayProvenance
 {
@@ -17,7 +17,7 @@ public static class ReplayProvenance
 
     public const string HistoryKind = "CommandReplayed";
 
-    /// <summary>Adds the entry to the job's pending history, first among the entries this command made, when the command is a replay.</summary>
+    /// <summary>Adds the entry to the job's pending history, after the entries this command made, when the command is a replay.</summary>
     public static void Record(Job job, ConsumeContext context, CommandOutcome outcome, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -27,20 +27,16 @@ public static class ReplayProvenance
             return;
 
         var by = context.Headers.Get<string>(ReplayedByHeader) ?? "unknown";
-        var first = job.PendingHistory.Count == 0 ? job.HistoryCount + 1 : job.PendingHistory[0].Sequence;
-        var shifted = job.PendingHistory.Select(e => e with { Sequence = e.Sequence + 1 }).ToList();
-        job.PendingHistory.Clear();
+        job.HistoryCount++;
         job.PendingHistory.Add(new JobHistoryEntry
         {
             JobId = job.CorrelationId,
-            Sequence = first,
+            Sequence = job.HistoryCount,
             At = now,
             Kind = HistoryKind,
             TaskId = outcome.TaskId,
             CommandId = outcome.CommandId,
             Detail = $"{outcome.Command} replayed from dead letter {deadLetter} by {by} ({outcome.Status})",
         });
-        job.PendingHistory.AddRange(shifted);
-        job.HistoryCount++;
     }
 }

@@ -98,9 +98,9 @@ public sealed partial class ErrorQueueMover(
                 {
                     if (failed.Task.IsCompleted)
                         return;
-                    var capture = ErrorQueueCapture.From(queue, delivery.BasicProperties, delivery.Body, clock.GetUtcNow());
                     try
                     {
+                        var capture = ErrorQueueCapture.From(queue, delivery.BasicProperties, delivery.Body, clock.GetUtcNow());
                         await store.CaptureAsync(capture, stoppingToken).ConfigureAwait(false);
                         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken).ConfigureAwait(false);
                         LogMoved(queue, capture.MessageId, capture.JobId, capture.TaskId, capture.MessageType);
