@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Persistence.DeadLetters;
 using QueueFlow.Persistence.EntityConfigurations;
 using QueueFlow.Persistence.Idempotency;
 using QueueFlow.Persistence.Outbox;
@@ -7,7 +8,7 @@ using QueueFlow.Persistence.Workflows;
 
 namespace QueueFlow.Persistence;
 
-/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox and its dead letters, workflow definitions, the API's idempotency keys.</summary>
+/// <summary>QueueFlow's PostgreSQL schema: jobs and their tasks and history, the outbox, the dead-letter store and its audit, workflow definitions, the API's idempotency keys.</summary>
 /// <remarks>
 /// Add a migration (from the repository root):
 /// <c>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project migrations/QueueFlow.Migrations --startup-project migrations/QueueFlow.Migrations</c>
@@ -20,7 +21,8 @@ public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> opti
     public DbSet<JobTask> JobTasks => Set<JobTask>();
     public DbSet<JobHistoryEntry> JobHistory => Set<JobHistoryEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
-    public DbSet<OutboxDeadLetter> OutboxDeadLetters => Set<OutboxDeadLetter>();
+    public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
+    public DbSet<DeadLetterAction> DeadLetterActions => Set<DeadLetterAction>();
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
@@ -32,7 +34,8 @@ public sealed class QueueFlowDbContext(DbContextOptions<QueueFlowDbContext> opti
         modelBuilder.ApplyConfiguration(new JobTaskConfiguration());
         modelBuilder.ApplyConfiguration(new JobHistoryEntryConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
-        modelBuilder.ApplyConfiguration(new OutboxDeadLetterConfiguration());
+        modelBuilder.ApplyConfiguration(new DeadLetterConfiguration());
+        modelBuilder.ApplyConfiguration(new DeadLetterActionConfiguration());
         modelBuilder.ApplyConfiguration(new WorkflowDefinitionRecordConfiguration());
         modelBuilder.ApplyConfiguration(new IdempotencyKeyConfiguration());
     }

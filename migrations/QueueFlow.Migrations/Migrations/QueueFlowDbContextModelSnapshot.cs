@@ -331,6 +331,153 @@ namespace QueueFlow.Migrations.Migrations
                     b.ToTable("job_tasks", "queueflow");
                 });
 
+            modelBuilder.Entity("QueueFlow.Persistence.DeadLetters.DeadLetter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Destination")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("destination");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("Headers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("headers");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageType")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("message_type");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<int>("SeenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("seen_count");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SourceName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("source_name");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("task_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dead_letters");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_dead_letters_job_id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_dead_letters_message_id")
+                        .HasFilter("message_id IS NOT NULL");
+
+                    b.HasIndex("LastSeenAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_dead_letters_last_seen_at_id");
+
+                    b.HasIndex("Status", "LastSeenAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_dead_letters_status_last_seen_at_id");
+
+                    b.ToTable("dead_letters", "queueflow");
+                });
+
+            modelBuilder.Entity("QueueFlow.Persistence.DeadLetters.DeadLetterAction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("DeadLetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dead_letter_id");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dead_letter_actions");
+
+                    b.HasIndex("DeadLetterId", "Id")
+                        .HasDatabaseName("ix_dead_letter_actions_dead_letter_id_id");
+
+                    b.ToTable("dead_letter_actions", "queueflow");
+                });
+
             modelBuilder.Entity("QueueFlow.Persistence.Idempotency.IdempotencyKey", b =>
                 {
                     b.Property<string>("Caller")
@@ -363,66 +510,6 @@ namespace QueueFlow.Migrations.Migrations
                     b.ToTable("idempotency_keys", "queueflow");
                 });
 
-            modelBuilder.Entity("QueueFlow.Persistence.Outbox.OutboxDeadLetter", b =>
-                {
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("message_id");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempts");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("body");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset>("DeadLetteredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("dead_lettered_at");
-
-                    b.Property<string>("Destination")
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)")
-                        .HasColumnName("destination");
-
-                    b.Property<string>("Error")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("error");
-
-                    b.Property<Guid?>("JobId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("job_id");
-
-                    b.Property<string>("MessageType")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("message_type");
-
-                    b.Property<Guid?>("RequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("request_id");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    b.HasKey("MessageId")
-                        .HasName("pk_outbox_dead_letters");
-
-                    b.HasIndex("JobId")
-                        .HasDatabaseName("ix_outbox_dead_letters_job_id");
-
-                    b.ToTable("outbox_dead_letters", "queueflow");
-                });
-
             modelBuilder.Entity("QueueFlow.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -446,6 +533,10 @@ namespace QueueFlow.Migrations.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("destination");
+
+                    b.Property<string>("Headers")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("headers");
 
                     b.Property<Guid?>("JobId")
                         .HasColumnType("uuid")

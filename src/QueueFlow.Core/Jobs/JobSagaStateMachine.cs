@@ -234,6 +234,7 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         where T : class
     {
         JobSagaLog.Outcome(_logger, outcome);
+        ReplayProvenance.Record(context.Saga, context, outcome, _time.GetUtcNow());
         if (context.ResponseAddress is { } responseAddress)
             context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, responseAddress, context.RequestId, NewId.NextGuid()));
         else if (outcome.Status != CommandStatus.Accepted)

@@ -17,6 +17,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Destination).HasColumnName("destination").HasMaxLength(OutboxMessage.MaxDestinationLength);
         builder.Property(m => m.RequestId).HasColumnName("request_id");
         builder.Property(m => m.Body).HasColumnName("body").HasColumnType("jsonb");
+        builder.Property(m => m.Headers).HasColumnName("headers").HasColumnType("jsonb");
         builder.Property(m => m.CreatedAt).HasColumnName("created_at");
         builder.Property(m => m.Attempts).HasColumnName("attempts");
         builder.Property(m => m.LastError).HasColumnName("last_error");

@@ -2,7 +2,7 @@ namespace QueueFlow.Persistence.Outbox;
 
 /// <summary>
 /// A message committed with the job change that caused it, waiting for the relay. Rows are deleted
-/// once the broker confirmed them, or moved to <see cref="OutboxDeadLetter"/> when they can never be
+/// once the broker confirmed them, or moved to the dead-letter store (<see cref="DeadLetters.DeadLetter"/>) when they can never be
 /// sent; <see cref="Sequence"/> is the relay order.
 /// </summary>
 public sealed class OutboxMessage
@@ -21,6 +21,9 @@ public sealed class OutboxMessage
     public Uri? Destination { get; set; }
     public Guid? RequestId { get; set; }
     public string Body { get; set; } = "{}";
+
+    /// <summary>Headers to send with it, as a JSON object of strings (a replay's provenance); null for none.</summary>
+    public string? Headers { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Failed sends so far; broker outages do not count. At <see cref="OutboxRelayOptions.MaxAttempts"/> the row is dead-lettered.</summary>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Persistence.DeadLetters;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -12,7 +13,7 @@ namespace QueueFlow.Persistence.Outbox;
 /// that nobody holds (see <see cref="Jobs.JobLocks"/>; a job being sent right now is skipped) and sends that
 /// job's rows in order, stopping at its first failure. Each row's send is judged on its own: sent rows are
 /// deleted, a failed row stays with <c>attempts</c> + 1 and its <c>last_error</c> (broker outages do not count,
-/// see <see cref="BrokerOutages"/>) and is moved to <c>outbox_dead_letters</c> at
+/// see <see cref="BrokerOutages"/>) and is moved to the dead-letter store (<c>dead_letters</c>, source Outbox) at
 /// <see cref="OutboxRelayOptions.MaxAttempts"/>, all in the pass's one transaction, so one bad message never
 /// blocks the others. Every instance sweeps, partitioned by job: no lock serialises them. Delivery is at least
 /// once (a crash before the commit sends the rows again; consumers deduplicate by message id).
@@ -190,14 +191,22 @@ public sealed partial class OutboxRelay(
             if (outcome.Kind == OutboxSendKind.Unsendable || attempts >= _options.MaxAttempts)
             {
                 deadLettered++;
-                await db.Database.ExecuteSqlAsync($"""
-                        INSERT INTO queueflow.outbox_dead_letters
-                            (message_id, sequence, job_id, message_type, destination, request_id, body, created_at, attempts, error, dead_lettered_at)
-                        SELECT message_id, sequence, job_id, message_type, destination, request_id, body, created_at, {attempts}, {outcome.Error}, {now}
-                        FROM queueflow.outbox WHERE message_id = {row.MessageId}
-                        ON CONFLICT (message_id) DO NOTHING;
-                        DELETE FROM queueflow.outbox WHERE message_id = {row.MessageId}
-                        """, cancellationToken)
+                var (_, taskId) = DeadLetterBodies.Ids(row.Body);
+                await DeadLetterStore.CaptureAsync(db, new DeadLetterCapture
+                {
+                    MessageId = row.MessageId,
+                    Source = DeadLetterSource.Outbox,
+                    SourceName = "outbox",
+                    MessageType = row.MessageType,
+                    Destination = row.Destination?.ToString(),
+                    Headers = row.Headers ?? "{}",
+                    Body = row.Body,
+                    Reason = $"not sent after {attempts} attempt(s): {outcome.Error}",
+                    JobId = row.JobId,
+                    TaskId = taskId,
+                    SeenAt = now,
+                }, cancellationToken).ConfigureAwait(false);
+                await db.Database.ExecuteSqlAsync($"DELETE FROM queueflow.outbox WHERE message_id = {row.MessageId}", cancellationToken)
                     .ConfigureAwait(false);
                 LogDeadLettered(row.MessageId, row.JobId, row.MessageType, attempts, outcome.Error);
                 continue;

@@ -132,6 +132,13 @@ public sealed partial class OutboxSender(
         context.MessageId = row.MessageId;
         if (row.RequestId is not null)
             context.RequestId = row.RequestId;
+        if (row.Headers is null)
+            return;
+
+        // A replay's provenance (and the replayed message's own headers) travel as headers the saga records.
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers, OutboxMessages.Json);
+        foreach (var (name, value) in headers ?? [])
+            context.Headers.Set(name, value);
     }
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning,

@@ -7,6 +7,7 @@ using QueueFlow.Persistence;
 using QueueFlow.Persistence.Jobs;
 using QueueFlow.Persistence.Outbox;
 using QueueFlow.Scheduling;
+using QueueFlow.Worker.DeadLetters;
 using QueueFlow.Worker.Messaging;
 using QueueFlow.Worker.Workflows;
 
@@ -23,6 +24,8 @@ public static class WorkerServiceCollectionExtensions
 
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EndpointOptions>().BindConfiguration(EndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeadLetterOptions>().BindConfiguration(DeadLetterOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.RetryInterval > TimeSpan.Zero, "DeadLetters:RetryInterval must be positive.").ValidateOnStart();
         services.AddOptions<JobRulesOptions>().BindConfiguration("Jobs");
         services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section);
         services.AddOptions<WorkflowDirectoryOptions>().BindConfiguration(WorkflowDirectoryOptions.Section);
@@ -68,6 +71,8 @@ public static class WorkerServiceCollectionExtensions
 
         // After MassTransit: hosted services stop in reverse order, so timers finish their sends before the bus stops.
         services.AddQueueFlowScheduling(connectionString, o => builder.Configuration.GetSection(TimerSchedulingOptions.Section).Bind(o));
+
+        services.AddHostedService<ErrorQueueMover>();
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddHealthChecks().AddNpgSql(connectionString, name: "postgresql", tags: ["ready"]);

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QueueFlow.Core.Jobs;
 using QueueFlow.IntegrationTests.Api;
 using QueueFlow.IntegrationTests.Infrastructure;
+using QueueFlow.Persistence;
+using QueueFlow.Persistence.DeadLetters;
 using static QueueFlow.IntegrationTests.Api.ApiCalls;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
 
@@ -98,9 +101,19 @@ public sealed class When_two_deployments_share_a_virtual_host : IAsyncLifetime
 
         await _amqp.PublishAsync(jobsQueue, null, $$"""{ "jobId": "{{Guid.NewGuid()}}", "marker": "{{marker}}" }""");
 
-        var dead = await Eventually.Until(() => _amqp.GetAsync($"{jobsQueue}_error"), m => m is not null, $"the message on {jobsQueue}_error");
-        Assert.Contains(marker, dead!.Value.Body, StringComparison.Ordinal);
+        // Each deployment empties its own error queue into its own dead-letter store.
+        var dead = await Eventually.Until(() => DeadLetterAsync(_a, marker), d => d is not null, $"the message from {jobsQueue}_error in A's dead-letter store");
+        Assert.Equal($"{jobsQueue}_error", dead!.SourceName);
+        Assert.Null(await DeadLetterAsync(_b, marker));
         Assert.Null(await _amqp.GetAsync($"{_b.Name(TestSettings.JobsQueue)}_error"));
+    }
+
+    static async Task<DeadLetter?> DeadLetterAsync(Deployment deployment, string marker)
+    {
+        var options = new DbContextOptionsBuilder<QueueFlowDbContext>();
+        QueueFlowDbContextOptions.Configure(options, deployment.ConnectionString);
+        await using var db = new QueueFlowDbContext(options.Options);
+        return await db.DeadLetters.AsNoTracking().SingleOrDefaultAsync(d => d.Body.Contains(marker));
     }
 
     static async Task<JsonElement> RunOfAsync(System.Collections.Concurrent.ConcurrentQueue<JsonElement> runs, Guid id) =>

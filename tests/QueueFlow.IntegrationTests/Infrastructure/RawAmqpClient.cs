@@ -39,8 +39,8 @@ public sealed class RawAmqpClient : IAsyncDisposable
 
     public static string MessageTypeOf(string contract) => $"urn:message:QueueFlow.Contracts:{contract}";
 
-    /// <summary>Publishes JSON text; <paramref name="contract"/> null leaves the type header out.</summary>
-    public async Task PublishAsync(string exchange, string? contract, string json, string? routingKey = null, IDictionary<string, object?>? headers = null)
+    /// <summary>Publishes JSON text; <paramref name="contract"/> null leaves the type header out; a new message id unless one is given.</summary>
+    public async Task PublishAsync(string exchange, string? contract, string json, string? routingKey = null, IDictionary<string, object?>? headers = null, Guid? messageId = null)
     {
         var allHeaders = new Dictionary<string, object?>(headers ?? new Dictionary<string, object?>());
         if (contract is not null)
@@ -50,7 +50,7 @@ public sealed class RawAmqpClient : IAsyncDisposable
         {
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
-            MessageId = Guid.NewGuid().ToString(),
+            MessageId = (messageId ?? Guid.NewGuid()).ToString(),
             Headers = allHeaders,
         };
         await _channel.BasicPublishAsync(exchange, routingKey ?? string.Empty, mandatory: false, properties, Encoding.UTF8.GetBytes(json));

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using QueueFlow.Contracts;
 using QueueFlow.IntegrationTests.Infrastructure;
+using QueueFlow.Persistence.DeadLetters;
 
 namespace QueueFlow.IntegrationTests.Messaging;
 
 /// <summary>
 /// A producer and worker with nothing but an AMQP client: JSON bytes, the type in a header. Bad
-/// messages go to the error queue with the reason in their headers; the ones behind them still flow.
+/// messages go to the error queue with the reason in their headers, and from there to the dead-letter store; the ones behind them still flow.
 /// </summary>
 [Collection(SharedWorkerGroup.Name)]
 public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
@@ -54,10 +56,19 @@ public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
         var job = await Eventually.Until(() => fixture.FindJobAsync(behind), j => j?.Tasks.Any(t => t.Status == TaskRunStatus.Running) == true, "the message behind the bad one to be applied");
         Assert.NotNull(job);
 
-        var dead = await Eventually.Until(() => fixture.Amqp.GetAsync(ErrorQueue), m => m?.Body.Contains(marker, StringComparison.Ordinal) == true, $"the {kind} message in {ErrorQueue}");
-        var headers = dead!.Value.Headers;
+        // The error queue is emptied into the dead-letter store, which keeps every header beside the reason.
+        var dead = await Eventually.Until(() => DeadLetterAsync(marker), d => d is not null, $"the {kind} message in the dead-letter store");
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(dead!.Headers)!;
         var explanation = string.Join(" | ", ExplanationHeaders.Select(h => headers.GetValueOrDefault(h, string.Empty)));
         Assert.Contains(reason, explanation, StringComparison.Ordinal);
+        Assert.Contains(reason, dead.Reason, StringComparison.Ordinal);
+        Assert.Equal((DeadLetterSource.Queue, ErrorQueue, DeadLetterStatus.Pending), (dead.Source, dead.SourceName, dead.Status));
+    }
+
+    async Task<DeadLetter?> DeadLetterAsync(string marker)
+    {
+        await using var db = fixture.Worker.CreateDbContext();
+        return await db.DeadLetters.AsNoTracking().SingleOrDefaultAsync(d => d.Body.Contains(marker));
     }
 
     [Fact]
@@ -69,8 +80,10 @@ public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
         await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, "CompleteTask", $$"""{ "jobId": "{{Guid.NewGuid()}}", "taskId": "{{marker}}", "attemptId": "{{Guid.NewGuid()}}" }""",
             headers: new Dictionary<string, object?> { ["RequestId"] = Guid.NewGuid().ToString(), ["MT-Response-Address"] = $"queue:{new string('r', 2000)}" });
 
-        var dead = await Eventually.Until(() => fixture.Amqp.GetAsync(ErrorQueue), m => m?.Body.Contains(marker, StringComparison.Ordinal) == true, $"the message in {ErrorQueue}");
-        Assert.Contains("longer than the 1024 a reply address may have", dead!.Value.Headers.GetValueOrDefault("QF-Reason", string.Empty), StringComparison.Ordinal);
+        // The error queue is emptied into the dead-letter store, reason and all.
+        var dead = await Eventually.Until(() => DeadLetterAsync(marker), d => d is not null, "the command in the dead-letter store");
+        Assert.Contains("longer than the 1024 a reply address may have", dead!.Reason, StringComparison.Ordinal);
+        Assert.Equal(ErrorQueue, dead.SourceName);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using QueueFlow.Contracts;
+using QueueFlow.Persistence.DeadLetters;
 using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.IntegrationTests.Persistence;
@@ -78,12 +79,12 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
 
             // A send that fails while the bus is still starting counts as an outage, not an attempt: there may be more sends than attempts.
             Assert.True(failures.Count >= maxAttempts);
-            Assert.Equal(maxAttempts, deadLetter!.Attempts);
-            Assert.Equal(poisonedJob, deadLetter.JobId);
-            Assert.Equal(poison.Sequence, deadLetter.Sequence);
+            Assert.Equal(poisonedJob, deadLetter!.JobId);
+            Assert.Equal((DeadLetterSource.Outbox, DeadLetterStatus.Pending, poison.MessageType), (deadLetter.Source, deadLetter.Status, deadLetter.MessageType));
+            Assert.StartsWith($"not sent after {maxAttempts} attempt(s): ", deadLetter.Reason, StringComparison.Ordinal);
             Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
                 System.Text.Json.Nodes.JsonNode.Parse(poison.Body), System.Text.Json.Nodes.JsonNode.Parse(deadLetter.Body)));
-            Assert.Contains("the broker refused this send (test)", deadLetter.Error, StringComparison.Ordinal);
+            Assert.Contains("the broker refused this send (test)", deadLetter.Reason, StringComparison.Ordinal);
 
             // The other job's row was not held up by the poison; the poisoned job's own later row waited for it.
             Assert.True(failuresAtPublish["another job"] < maxAttempts);
@@ -135,7 +136,7 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
             Assert.False(harness.Published.Select<JobStateChanged>(m => m.Context.MessageId == behind.MessageId).Any());
             Assert.Equal(others.Select(r => r.MessageId),
                 harness.Published.Select<JobStateChanged>(m => m.Context.Message.JobId == otherJob).Select(m => m.Context.MessageId!.Value));
-            Assert.Empty(await db.OutboxDeadLetters.Where(d => d.JobId == failingJob).ToListAsync());
+            Assert.Empty(await db.DeadLetters.Where(d => d.JobId == failingJob).ToListAsync());
         }
         finally
         {
@@ -170,7 +171,7 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
                 Assert.Equal(rows.Select(r => r.MessageId), left.Select(m => m.MessageId));
                 Assert.All(left, m => Assert.Equal(0, m.Attempts));
                 Assert.Contains("RabbitMqConnectionException", left[0].LastError, StringComparison.Ordinal);
-                Assert.Empty(await db.OutboxDeadLetters.Where(d => d.JobId == jobId).ToListAsync());
+                Assert.Empty(await db.DeadLetters.Where(d => d.JobId == jobId).ToListAsync());
             }
 
             outage.End();
@@ -201,8 +202,8 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
             await PersistenceFixture.Eventually(() => OutboxCount(jobId), count => count == 0, "the job's outbox rows to be gone");
             var letter = await DeadLetter(unknown.MessageId);
             Assert.NotNull(letter);
-            Assert.Equal(1, letter.Attempts);
-            Assert.Contains("is not a QueueFlow contract", letter.Error, StringComparison.Ordinal);
+            Assert.StartsWith("not sent after 1 attempt(s): ", letter.Reason, StringComparison.Ordinal);
+            Assert.Contains("is not a QueueFlow contract", letter.Reason, StringComparison.Ordinal);
             Assert.True(await harness.Published.Any<JobStateChanged>(m => m.Context.MessageId == behind.MessageId));
         }
         finally
@@ -275,16 +276,16 @@ public sealed class OutboxRelayTests(PersistenceFixture fixture)
         return await db.Outbox.CountAsync(m => m.JobId != null && jobIds.Contains(m.JobId.Value));
     }
 
-    private async Task<OutboxDeadLetter?> DeadLetter(Guid messageId)
+    private async Task<DeadLetter?> DeadLetter(Guid messageId)
     {
         await using var db = fixture.CreateDbContext();
-        return await db.OutboxDeadLetters.AsNoTracking().SingleOrDefaultAsync(d => d.MessageId == messageId);
+        return await db.DeadLetters.AsNoTracking().SingleOrDefaultAsync(d => d.MessageId == messageId);
     }
 
     private async Task Cleanup(params Guid[] jobIds)
     {
         await using var db = fixture.CreateDbContext();
         await db.Outbox.Where(m => m.JobId != null && jobIds.Contains(m.JobId.Value)).ExecuteDeleteAsync();
-        await db.OutboxDeadLetters.Where(m => m.JobId != null && jobIds.Contains(m.JobId.Value)).ExecuteDeleteAsync();
+        await db.DeadLetters.Where(m => m.JobId != null && jobIds.Contains(m.JobId.Value)).ExecuteDeleteAsync();
     }
 }

@@ -1,0 +1,10 @@
+using QueueFlow.Persistence.DeadLetters;
+
+namespace QueueFlow.Api.DeadLetters;
+
+/// <summary>A dead letter whole: its headers and body as stored, where a replay sends it, and its audit, oldest first.</summary>
+public sealed record DeadLetterDocument(
+    Guid Id, Guid? MessageId, DeadLetterSource Source, string SourceName, string? MessageType, string? Destination,
+    IReadOnlyDictionary<string, string> Headers, string Body, string Reason, Guid? JobId, string? TaskId,
+    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, int SeenCount, DeadLetterStatus Status,
+    DateTimeOffset? ResolvedAt, string? ResolvedBy, IReadOnlyList<DeadLetterActionDocument> Actions);

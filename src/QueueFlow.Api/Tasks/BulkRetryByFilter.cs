@@ -1,0 +1,135 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Paging;
+using QueueFlow.Api.Problems;
+using QueueFlow.Api.Security;
+using QueueFlow.Contracts;
+using QueueFlow.Persistence;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace QueueFlow.Api.Tasks;
+
+/// <summary>
+/// <c>POST /api/tasks/retry</c>: sends a RetryTask to every Failed or TimedOut task of a filter, a bounded page per
+/// request in (job_id, task_id) order, as a bulk cancel by filter does. With an Idempotency-Key each task's command id is
+/// derived from the key, so a request sent again is applied once (the saga answers the repeat as a duplicate).
+/// </summary>
+public static class BulkRetryByFilter
+{
+    public const int DefaultLimit = 100;
+
+    static readonly TaskRunStatus[] Retriable = [TaskRunStatus.Failed, TaskRunStatus.TimedOut];
+
+    public static RouteHandlerBuilder MapBulkRetryEndpoint(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/api/tasks/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operate).WithTags("Tasks").WithName("RetryTasks")
+            .WithSummary("Retry every Failed or TimedOut task matching a filter")
+            .WithDescription("At most limit tasks a request, in (jobId, taskId) order; pass nextCursor to carry on. An Idempotency-Key makes a repeated request apply once.")
+            .Accepts<BulkRetryRequest>("application/json").Produces<BulkRetryResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    static async Task<Results<Ok<BulkRetryResult>, ProblemHttpResult>> RetryAsync(
+        HttpContext http, IRequestClient<RetryTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
+        IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
+    {
+        var key = http.Request.Headers[JobEndpoints.IdempotencyKeyHeader].ToString();
+        if (key.Length > 255)
+            return ApiProblems.InvalidParameter(JobEndpoints.IdempotencyKeyHeader, $"{JobEndpoints.IdempotencyKeyHeader} must be at most 255 characters.");
+        var (request, bad) = await JsonBody.ReadAsync<BulkRetryRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        if (bad is not null)
+            return bad;
+        if (request!.Filter is not { } filter)
+            return Invalid("$.filter", "filter is required: name the tasks to retry (an empty filter {} takes every Failed or TimedOut task).");
+        if (filter.Status is { } status && !Retriable.Contains(status))
+            return Invalid("$.filter.status", $"filter.status must be Failed or TimedOut, not {status}: only those are retried.");
+        if (filter.From is { } from && filter.To is { } to && from >= to)
+            return Invalid("$.filter.to", "filter.to must be later than filter.from.");
+        var limit = request.Limit ?? DefaultLimit;
+        if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
+            return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
+        TaskKey? after = null;
+        if (request.Cursor is { } cursor && (after = TaskListQuery.Decode(cursor)) is null)
+            return Invalid("$.cursor", "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+
+        List<TaskKey> keys;
+        var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is not null)
+                return Invalid("$.filter.workflow", $"No workflow is registered under the name '{filter.Workflow}'.");
+            keys = await Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        string? next = null;
+        if (keys.Count > limit)
+        {
+            keys.RemoveRange(limit, keys.Count - limit);
+            next = Cursor.Encode(keys[^1].JobId.ToString(), keys[^1].TaskId);
+        }
+
+        var caller = http.User.Identity!.Name!;
+        var timeout = options.Value.CommandTimeout;
+        var items = new BulkRetryItem[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = BulkCancel.Degree, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var (jobId, taskId) = (keys[i].JobId, keys[i].TaskId);
+            var commandId = key.Length == 0 ? NewId.NextGuid() : CommandIds.FromIdempotencyKey($"{nameof(RetryTask)}:{jobId}:{taskId}", caller, key);
+            var command = new RetryTask { JobId = jobId, TaskId = taskId, Reason = request.Reason, CommandId = commandId };
+            try
+            {
+                var outcome = (await client.GetResponse<CommandOutcome>(command, ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds)).ConfigureAwait(false)).Message;
+                items[i] = new BulkRetryItem(jobId, taskId, outcome.Status.ToString(), outcome.TaskStatus, outcome.Duplicate, outcome.Reason);
+            }
+            catch (RequestTimeoutException)
+            {
+                items[i] = new BulkRetryItem(jobId, taskId, BulkCancel.TimeoutStatus, null, false,
+                    $"The job saga did not answer within {timeout.TotalSeconds:0} s; the retry may still be applied.");
+            }
+        }).ConfigureAwait(false);
+
+        var retried = items.Count(i => i.Status == nameof(CommandStatus.Accepted));
+        return TypedResults.Ok(new BulkRetryResult(items.Length, retried, items, next));
+    }
+
+    /// <summary>The tasks of the filter after <paramref name="after"/>, in (job_id, task_id) order.</summary>
+    public static IQueryable<TaskKey> Build(QueueFlowDbContext db, BulkRetryFilter filter, TaskKey? after, int take)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        var statuses = filter.Status is { } one ? [one] : Retriable;
+        var query = db.JobTasks.AsNoTracking().Where(t => statuses.Contains(t.Status));
+        if (filter.Queue is { } queue)
+            query = query.Where(t => t.Queue == queue);
+        if (filter.TaskId is { } taskId)
+            query = query.Where(t => t.TaskId == taskId);
+        if (filter.Error is { } error)
+        {
+            var pattern = $"%{error.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+            query = query.Where(t => t.Error != null && EF.Functions.ILike(t.Error, pattern, "\\"));
+        }
+
+        if (filter.From?.ToUniversalTime() is { } from)
+            query = query.Where(t => t.EndedAt >= from);
+        if (filter.To?.ToUniversalTime() is { } to)
+            query = query.Where(t => t.EndedAt < to);
+        if (filter.Workflow is { } workflow)
+            query = query.Where(t => db.Jobs.Any(j => j.CorrelationId == t.JobId && j.Workflow == workflow));
+        if (after is { } key)
+        {
+            var (afterJob, afterTask) = (key.JobId, key.TaskId);
+            query = query.Where(t => EF.Functions.GreaterThan(ValueTuple.Create(t.JobId, t.TaskId), ValueTuple.Create(afterJob, afterTask)));
+        }
+
+        return query.OrderBy(t => t.JobId).ThenBy(t => t.TaskId).Take(take).Select(t => new TaskKey(t.JobId, t.TaskId));
+    }
+
+    static ProblemHttpResult Invalid(string path, string detail) =>
+        ApiProblems.BadRequest(detail, new Dictionary<string, object?> { ["path"] = path });
+}

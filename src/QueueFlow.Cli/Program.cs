@@ -1,0 +1,3 @@
+using QueueFlow.Cli;
+
+return await CliApp.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QueueFlow.Persistence.DeadLetters;
+using QueueFlow.Worker.Messaging;
+using RabbitMQ.Client;
+
+namespace QueueFlow.Worker.DeadLetters;
+
+/// <summary>Reads a message taken from an error queue into a capture for the store: every header, the body as text, what it names.</summary>
+public static class ErrorQueueCapture
+{
+    const string ErrorSuffix = "_error";
+
+    public static DeadLetterCapture From(string queue, IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, DateTimeOffset seenAt)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var headers = (properties.Headers ?? new Dictionary<string, object?>())
+            .ToDictionary(h => h.Key, h => Sanitize(Text(h.Value)), StringComparer.Ordinal);
+        if (properties.MessageId is { Length: > 0 } amqpMessageId)
+            headers.TryAdd("message_id", Sanitize(amqpMessageId));
+        if (properties.ContentType is { Length: > 0 } contentType)
+            headers.TryAdd("content_type", Sanitize(contentType));
+
+        var text = Sanitize(Encoding.UTF8.GetString(body.Span));
+        var (jobId, taskId) = DeadLetterBodies.Ids(text);
+        var type = headers.GetValueOrDefault("MT-MessageType")?.Split(';')[0] ?? DeadLetterBodies.EnvelopeType(text);
+        return new DeadLetterCapture
+        {
+            MessageId = MessageId(properties, headers),
+            Source = DeadLetterSource.Queue,
+            SourceName = queue,
+            MessageType = DeadLetterRepair.Normalize(type),
+            // The exchange MassTransit binds to the input queue: sending to it declares nothing that could clash with the queue's own arguments (a quorum queue).
+            Destination = InputQueue(queue, headers) is { } input ? $"exchange:{input}" : null,
+            Headers = JsonSerializer.Serialize(headers),
+            Body = text,
+            Reason = headers.GetValueOrDefault(ReasonHeaderFilter.Header) ?? headers.GetValueOrDefault("MT-Fault-Message")
+                ?? $"no reason given: the message reached {queue} without a {ReasonHeaderFilter.Header} header",
+            JobId = jobId,
+            TaskId = taskId,
+            SeenAt = seenAt,
+        };
+    }
+
+    static Guid? MessageId(IReadOnlyBasicProperties properties, Dictionary<string, string> headers) =>
+        Guid.TryParse(properties.MessageId, out var id) || Guid.TryParse(headers.GetValueOrDefault("MessageId"), out id) ? id : null;
+
+    /// <summary>The queue the message failed on: the error queue's name without <c>_error</c>, else MassTransit's fault input address.</summary>
+    static string? InputQueue(string queue, Dictionary<string, string> headers)
+    {
+        if (queue.EndsWith(ErrorSuffix, StringComparison.Ordinal) && queue.Length > ErrorSuffix.Length)
+            return queue[..^ErrorSuffix.Length];
+        return Uri.TryCreate(headers.GetValueOrDefault("MT-Fault-InputAddress"), UriKind.Absolute, out var input) ? input.Segments[^1] : null;
+    }
+
+    static string Text(object? value) => value switch
+    {
+        null => string.Empty,
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        IEnumerable<object?> list => string.Join(";", list.Select(Text)),
+        AmqpTimestamp timestamp => DateTimeOffset.FromUnixTimeSeconds(timestamp.UnixTime).ToString("O", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    // PostgreSQL text and jsonb cannot hold U+0000: a message carrying it must still be stored, never block the queue.
+    static string Sanitize(string text) => text.Replace('\0', '\uFFFD');
+}

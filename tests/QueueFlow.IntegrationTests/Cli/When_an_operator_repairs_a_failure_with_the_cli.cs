@@ -1,0 +1,151 @@
+using System.Text.Json;
+using QueueFlow.IntegrationTests.Hosting;
+using QueueFlow.IntegrationTests.Infrastructure;
+
+namespace QueueFlow.IntegrationTests.Cli;
+
+/// <summary>
+/// The <c>queueflow</c> CLI, built and run as a process against a worker process over real HTTP, PostgreSQL and
+/// RabbitMQ: from a poison message's first sight to its repair, with <c>--json</c> output parsed and exit codes checked.
+/// </summary>
+[Collection(SharedWorkerGroup.Name)]
+public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFixture fixture)
+{
+    const string OperatorKey = "cli-operator-key-0123456789";
+    const string AdminKey = "cli-admin-key-0123456789";
+
+    [Fact]
+    public async Task Should_find_the_poison_message_refuse_it_unfixed_replay_it_fixed_and_show_the_replay_in_the_history()
+    {
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Api__Keys__cli-operator__Key"] = OperatorKey,
+            ["Api__Keys__cli-operator__Role"] = "operator",
+            ["Api__Keys__cli-admin__Key"] = AdminKey,
+            ["Api__Keys__cli-admin__Role"] = "admin",
+        });
+        var url = worker.BaseAddress;
+        var runs = new List<CliProcess.Run>();
+        async Task<CliProcess.Run> Cli(string? key, params string[] arguments)
+        {
+            var run = await CliProcess.RunAsync(url, key, arguments);
+            runs.Add(run);
+            return run;
+        }
+
+        var name = QueueFlowFixture.Unique("cli");
+        var file = Path.Combine(Path.GetTempPath(), $"{name}.json");
+        await File.WriteAllTextAsync(file, Workflows.Chain(name, 2));
+        var valid = await Cli(null, "workflows", "validate", file, "--json");
+        Assert.True(valid.ExitCode == 0, valid.ToString());
+        Assert.True(valid.Json.GetProperty("valid").GetBoolean());
+        var registered = await Cli(AdminKey, "workflows", "register", file, "--json");
+        Assert.True(registered.ExitCode == 0, registered.ToString());
+
+        var started = await Cli(OperatorKey, "jobs", "start", name, "--json");
+        Assert.True(started.ExitCode == 0, started.ToString());
+        var jobId = started.Json.GetProperty("id").GetGuid();
+        var attemptId = await Eventually.Until(async () =>
+        {
+            var shown = await Cli(OperatorKey, "jobs", "show", jobId.ToString(), "--json");
+            var t1 = shown.Json.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("taskId").GetString() == "t1");
+            return t1.GetProperty("status").GetString() == "Running" ? t1.GetProperty("attemptId").GetGuid() : Guid.Empty;
+        }, id => id != Guid.Empty, "t1 to run");
+
+        // A worker's completion without its type header lands in the store.
+        await fixture.Amqp.PublishAsync(TestSettings.JobsQueue, contract: null, $$"""{ "jobId": "{{jobId}}", "taskId": "t1", "attemptId": "{{attemptId}}" }""");
+        var listed = await Eventually.Until(() => Cli(OperatorKey, "dead-letters", "list", "--job", jobId.ToString(), "--json"),
+            run => run.ExitCode == 0 && run.Json.GetProperty("items").GetArrayLength() == 1, "the dead letter in the CLI's list");
+        var deadLetter = listed.Json.GetProperty("items")[0];
+        var id = deadLetter.GetProperty("id").GetString()!;
+        Assert.Equal(("Pending", "t1"), (deadLetter.GetProperty("status").GetString(), deadLetter.GetProperty("taskId").GetString()));
+        var status = await Cli(OperatorKey, "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.True(status.Json.GetProperty("deadLetters").GetProperty("Pending").GetInt32() >= 1);
+        Assert.True(status.Json.GetProperty("tasks").GetProperty("Running").GetInt32() >= 1);
+        Assert.Equal(JsonValueKind.Object, status.Json.GetProperty("oldestRunningTask").ValueKind);
+        Assert.True(status.Json.GetProperty("outbox").GetProperty("lagSeconds").GetDouble() >= 0);
+        var human = await Cli(OperatorKey, "status");
+        Assert.True(human.ExitCode == 0 && human.Output.Contains("oldest running task:", StringComparison.Ordinal), human.ToString());
+        var shownLetter = await Cli(OperatorKey, "dead-letters", "show", id, "--json");
+        Assert.Contains("MT-MessageType", shownLetter.Json.GetProperty("headers").GetProperty("QF-Reason").GetString(), StringComparison.Ordinal);
+
+        var dry = await Cli(OperatorKey, "dead-letters", "replay", id, "--set-type", "CompleteTask", "--dry-run", "--json");
+        Assert.Equal((0, 1, "WouldBeDone"), (dry.ExitCode, dry.Json.GetProperty("done").GetInt32(), dry.Json.GetProperty("items")[0].GetProperty("outcome").GetString()));
+        var refused = await Cli(OperatorKey, "dead-letters", "replay", id, "--json");
+        Assert.Equal((1, "StillMalformed"), (refused.ExitCode, refused.Json.GetProperty("items")[0].GetProperty("outcome").GetString()));
+        var replayed = await Cli(OperatorKey, "dead-letters", "replay", id, "--set-type", "CompleteTask", "--json");
+        Assert.True(replayed.ExitCode == 0, replayed.ToString());
+        Assert.Equal((1, 1), (replayed.Json.GetProperty("matched").GetInt32(), replayed.Json.GetProperty("done").GetInt32()));
+
+        var history = await Eventually.Until(() => Cli(OperatorKey, "jobs", "history", jobId.ToString(), "--json"),
+            run => run.Json.GetProperty("items").EnumerateArray().Any(h => h.GetProperty("kind").GetString() == "CommandReplayed"), "the replay in the job's history");
+        var replay = history.Json.GetProperty("items").EnumerateArray().Single(h => h.GetProperty("kind").GetString() == "CommandReplayed");
+        Assert.Equal($"CompleteTask replayed from dead letter {id} by cli-operator (Accepted)", replay.GetProperty("detail").GetString());
+
+        // Exit codes say what happened; the key is never printed.
+        Assert.Equal(3, (await Cli(OperatorKey, "dead-letters", "show", Guid.NewGuid().ToString())).ExitCode);
+        Assert.Equal(4, (await Cli("wrong-key-0123456789abcdef", "jobs", "list")).ExitCode);
+        Assert.Equal(4, (await Cli(OperatorKey, "workflows", "register", file)).ExitCode);
+        await File.WriteAllTextAsync(file, """{ "name": "x", "tasks": [], "transitions": [] }""");
+        var invalid = await Cli(null, "workflows", "validate", file, "--json");
+        Assert.Equal(2, invalid.ExitCode);
+        Assert.Equal(JsonValueKind.Array, invalid.Json.GetProperty("errors").ValueKind);
+        Assert.NotEqual(0, invalid.Json.GetProperty("errors").GetArrayLength());
+        Assert.DoesNotContain(runs, r => r.Output.Contains(OperatorKey, StringComparison.Ordinal) || r.Error.Contains(OperatorKey, StringComparison.Ordinal));
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Should_follow_a_job_live_until_it_completes()
+    {
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Api__Keys__cli-reader__Key"] = OperatorKey,
+            ["Api__Keys__cli-reader__Role"] = "reader",
+        });
+        var name = QueueFlowFixture.Unique("cli-watch");
+        Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
+        var jobId = Guid.NewGuid();
+        await fixture.SendAsync(new QueueFlow.Contracts.StartJob { JobId = jobId, Workflow = name });
+        var job = await Eventually.Until(() => fixture.FindJobAsync(jobId), j => j?.Tasks.Single().AttemptId is not null, "t1 to run");
+
+        var watching = CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "watch", jobId.ToString(), "--json");
+        await fixture.SendAsync(new QueueFlow.Contracts.CompleteTask { JobId = jobId, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value });
+        var watched = await watching;
+
+        Assert.True(watched.ExitCode == 0, watched.ToString());
+        var kinds = watched.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("kind").GetString()).ToList();
+        Assert.Equal("JobStarted", kinds[0]);
+        Assert.Equal("JobCompleted", kinds[^1]);
+        Assert.Contains("TaskCompleted", kinds);
+    }
+
+    [Fact]
+    public async Task Should_retry_failed_tasks_by_filter_and_report_the_counts()
+    {
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Api__Keys__cli-operator__Key"] = OperatorKey,
+            ["Api__Keys__cli-operator__Role"] = "operator",
+        });
+        var name = QueueFlowFixture.Unique("cli-retry");
+        Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
+        var ids = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var id in ids)
+            await fixture.SendAsync(new QueueFlow.Contracts.StartJob { JobId = id, Workflow = name });
+        foreach (var id in ids)
+        {
+            var job = await Eventually.Until(() => fixture.FindJobAsync(id), j => j?.Tasks.Single().AttemptId is not null, "t1 to run");
+            await fixture.SendAsync(new QueueFlow.Contracts.FailTask { JobId = id, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value, Error = "printer on fire", Terminal = true });
+        }
+
+        var run = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name, "--error", "printer", "--page-size", "2", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal((5, 5, 3), (run.Json.GetProperty("matched").GetInt32(), run.Json.GetProperty("done").GetInt32(), run.Json.GetProperty("pages").GetInt32()));
+        var human = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name);
+        Assert.Equal(0, human.ExitCode);
+        Assert.Contains("retried: 0 of 0 matched", human.Output, StringComparison.Ordinal);
+    }
+}
