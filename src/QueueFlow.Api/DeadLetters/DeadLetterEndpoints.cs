@@ -79,18 +79,19 @@ public static class DeadLetterEndpoints
             job = parsed;
         }
 
-        DeadLetterKey? after = null;
-        if (cursor is not null && (after = DeadLetterQuery.Decode(cursor)) is null)
-            return ListQuery.InvalidCursor();
-
         var filter = new DeadLetterFilter
         {
             Status = statusValue, Source = sourceValue, Reason = reason, MessageType = messageType, JobId = job, TaskId = taskId,
             From = fromValue, To = toValue,
         };
+        var scope = DeadLetterQuery.Scope("dead-letters", filter);
+        DeadLetterKey? after = null;
+        if (cursor is not null && (after = DeadLetterQuery.Decode(cursor, scope, out var otherFilter)) is null)
+            return ListQuery.InvalidCursor(otherFilter);
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var rows = await DeadLetterQuery.Newest(db, filter, after, take + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(ListQuery.ToPage(rows, take, r => DeadLetterQuery.Encode(new DeadLetterKey(r.LastSeenAt, r.Id))));
+        return TypedResults.Ok(ListQuery.ToPage(rows, take, r => DeadLetterQuery.Encode(new DeadLetterKey(r.LastSeenAt, r.Id), scope)));
     }
 
     static async Task<Results<Ok<DeadLetterDocument>, ProblemHttpResult>> GetAsync(
@@ -141,9 +142,12 @@ public static class DeadLetterEndpoints
         var limit = request.Limit ?? DefaultBulkLimit;
         if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
             return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
+        var scope = DeadLetterQuery.Scope(allowEdit ? "replay" : "discard", request.Filter);
         DeadLetterKey? after = null;
-        if (request.Cursor is { } cursor && (after = DeadLetterQuery.Decode(cursor)) is null)
-            return Invalid("$.cursor", "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+        if (request.Cursor is { } cursor && (after = DeadLetterQuery.Decode(cursor, scope, out var otherFilter)) is null)
+            return Invalid("$.cursor", otherFilter
+                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
+                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
 
         IReadOnlyList<Guid> ids;
         string? next = null;
@@ -162,7 +166,7 @@ public static class DeadLetterEndpoints
             if (keys.Count > limit)
             {
                 keys.RemoveRange(limit, keys.Count - limit);
-                next = DeadLetterQuery.Encode(keys[^1]);
+                next = DeadLetterQuery.Encode(keys[^1], scope);
             }
 
             ids = [.. keys.Select(k => k.Id)];

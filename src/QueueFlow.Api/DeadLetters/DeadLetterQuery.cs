@@ -42,18 +42,22 @@ public static class DeadLetterQuery
         return query.OrderBy(d => d.LastSeenAt).ThenBy(d => d.Id).Take(take).Select(d => new DeadLetterKey(d.LastSeenAt, d.Id));
     }
 
-    public static string Encode(DeadLetterKey last)
+    public static string Encode(DeadLetterKey last, string scope)
     {
         ArgumentNullException.ThrowIfNull(last);
-        return Cursor.Encode(last.LastSeenAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
+        return Cursor.Encode(scope, last.LastSeenAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString());
     }
 
-    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one.</summary>
-    public static DeadLetterKey? Decode(string cursor) =>
-        Cursor.Decode(cursor, 2) is [var ticks, var id]
+    /// <summary>The key an <see cref="Encode"/>d cursor holds, or null when it is not one or was taken under another scope.</summary>
+    public static DeadLetterKey? Decode(string cursor, string scope, out bool otherScope) =>
+        Cursor.Decode(cursor, 2, scope, out otherScope) is [var ticks, var id]
         && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var utcTicks)
         && utcTicks <= DateTimeOffset.MaxValue.UtcTicks
         && Guid.TryParse(id, out var deadLetterId)
             ? new DeadLetterKey(new DateTimeOffset(utcTicks, TimeSpan.Zero), deadLetterId)
             : null;
+
+    /// <summary>What a cursor is bound to: the list or action it came from and every filter value, so it is refused under another.</summary>
+    public static string Scope(string list, object? filter) =>
+        string.Join('\n', list, System.Text.Json.JsonSerializer.Serialize(filter));
 }

@@ -52,8 +52,11 @@ public static class BulkContinueByFilter
         if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
             return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
         (DateTimeOffset CreatedAt, Guid Id)? after = null;
-        if (request.Cursor is { } cursor && (after = Decode(cursor)) is null)
-            return Invalid("$.cursor", "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+        var scope = JobListQuery.Scope("continue", filter);
+        if (request.Cursor is { } cursor && (after = Decode(cursor, scope, out var otherFilter)) is null)
+            return Invalid("$.cursor", otherFilter
+                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
+                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
 
         List<(DateTimeOffset CreatedAt, Guid Id)> keys;
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -78,7 +81,7 @@ public static class BulkContinueByFilter
         if (keys.Count > limit)
         {
             keys.RemoveRange(limit, keys.Count - limit);
-            next = Cursor.Encode(keys[^1].CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), keys[^1].Id.ToString());
+            next = Cursor.Encode(scope, keys[^1].CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), keys[^1].Id.ToString());
         }
 
         var caller = http.User.Identity!.Name!;
@@ -103,8 +106,8 @@ public static class BulkContinueByFilter
         return TypedResults.Ok(new BulkContinueResult(items.Length, items.Count(i => i.Status == nameof(CommandStatus.Accepted)), items, next));
     }
 
-    static (DateTimeOffset, Guid)? Decode(string cursor) =>
-        Cursor.Decode(cursor, 2) is [var ticks, var id]
+    static (DateTimeOffset, Guid)? Decode(string cursor, string scope, out bool otherFilter) =>
+        Cursor.Decode(cursor, 2, scope, out otherFilter) is [var ticks, var id]
         && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var utcTicks) && utcTicks <= DateTimeOffset.MaxValue.UtcTicks
         && Guid.TryParse(id, out var jobId)
             ? (new DateTimeOffset(utcTicks, TimeSpan.Zero), jobId)

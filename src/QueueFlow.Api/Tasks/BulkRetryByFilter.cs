@@ -55,8 +55,14 @@ public static class BulkRetryByFilter
         if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
             return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
         TaskKey? after = null;
-        if (request.Cursor is { } cursor && (after = TaskListQuery.Decode(cursor)) is null)
-            return Invalid("$.cursor", "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+        var scope = string.Join('\n', "retry", System.Text.Json.JsonSerializer.Serialize(filter));
+        if (request.Cursor is { } cursor
+            && (after = Cursor.Decode(cursor, 2, scope, out var otherFilter) is [var jobId, var taskId] && Guid.TryParse(jobId, out var id) ? new TaskKey(id, taskId) : null) is null)
+        {
+            return Invalid("$.cursor", otherFilter
+                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
+                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+        }
 
         List<TaskKey> keys;
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -71,7 +77,7 @@ public static class BulkRetryByFilter
         if (keys.Count > limit)
         {
             keys.RemoveRange(limit, keys.Count - limit);
-            next = Cursor.Encode(keys[^1].JobId.ToString(), keys[^1].TaskId);
+            next = Cursor.Encode(scope, keys[^1].JobId.ToString(), keys[^1].TaskId);
         }
 
         var caller = http.User.Identity!.Name!;
