@@ -117,7 +117,9 @@ public sealed class When_a_poison_message_is_replayed(ApiFactory api, QueueFlowF
             ids.Add(await CaptureAsync(jobId, "QueueFlow.Contracts.ResumeJob", $$"""{ "jobId": "{{jobId}}" }"""));
 
         var first = await GetOkAsync(@operator, $"/api/dead-letters?jobId={jobId}&limit=2&status=pending&source=Queue");
-        var second = await GetOkAsync(@operator, $"/api/dead-letters?jobId={jobId}&limit=2&cursor={first.GetProperty("nextCursor").GetString()}");
+        var second = await GetOkAsync(@operator, $"/api/dead-letters?jobId={jobId}&limit=2&status=pending&source=Queue&cursor={first.GetProperty("nextCursor").GetString()}");
+        var underAnotherFilter = await @operator.GetAsync(new Uri($"/api/dead-letters?jobId={jobId}&limit=2&cursor={first.GetProperty("nextCursor").GetString()}", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, underAnotherFilter.StatusCode);
 
         var listed = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("id").GetGuid());
         Assert.Equal(Enumerable.Reverse(ids), listed);
