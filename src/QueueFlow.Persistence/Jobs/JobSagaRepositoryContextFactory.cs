@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.Persistence.Jobs;
@@ -78,12 +79,20 @@ public sealed class JobSagaRepositoryContextFactory(
             }
             catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
             {
+                QueueFlowMetrics.DatabaseError("job-conflict");
+
                 // Disposing the transaction rolls it back; the retry filter redelivers and the message meets the winner's job.
                 throw new JobPersistenceConflictException(repositoryContext.JobId ?? Guid.Empty, exception);
+            }
+            catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException)
+            {
+                QueueFlowMetrics.DatabaseError("job-write");
+                throw;
             }
 
             if (repositoryContext.WroteOutbox)
                 relaySignal.Notify();
+            QueueFlowMetrics.Committed(repositoryContext.Workflow, repositoryContext.CommittedOutcomes, repositoryContext.CommittedHistory);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Scheduling;
+using QueueFlow.Core.Telemetry;
+using QueueFlow.Contracts;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -57,6 +60,10 @@ public sealed partial class OutboxRelay(
                 if (rows.Count == 0)
                     return OutboxRelayPass.Empty;
 
+                // Started only once there is work, so an idle relay polling the table makes no traces.
+                using var passSpan = QueueFlowTelemetry.ActivitySource.StartActivity(QueueFlowTelemetry.Spans.RelayPass);
+                passSpan?.SetTag("queueflow.outbox.rows", rows.Count);
+
                 // Jobs are independent, so their messages go out concurrently; each job's own stay in order.
                 var sends = rows
                     .GroupBy(r => r.JobId)
@@ -66,6 +73,7 @@ public sealed partial class OutboxRelay(
                 var pass = await RecordAsync(db, outcomes, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 LogRelayed(pass.Sent, pass.Failed, pass.DeadLettered);
+                RecordSent(outcomes);
                 return pass with { Taken = rows.Count };
             }
         }
@@ -102,6 +110,8 @@ public sealed partial class OutboxRelay(
             catch (Exception exception)
             {
                 failures++;
+                if (exception is not OutboxRelayOutageException)
+                    QueueFlowMetrics.DatabaseError("outbox-relay");
                 var backoff = Backoff(failures);
                 LogPassFailed(exception, failures, backoff);
 
@@ -157,6 +167,32 @@ public sealed partial class OutboxRelay(
 
     private async Task<RowOutcome> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
     {
+        // Parented by the span that committed the row: MassTransit's send span becomes its child and carries the
+        // context on in the message's headers, so the consumer continues the same trace.
+        using var span = QueueFlowTelemetry.ActivitySource.StartActivity(
+            QueueFlowTelemetry.Spans.RelaySend, ActivityKind.Internal, OutboxMessages.TraceOf(row),
+            links: Activity.Current is { } pass ? [new ActivityLink(pass.Context)] : null);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(QueueFlowTelemetry.Tags.JobId, row.JobId?.ToString());
+            span.SetTag(QueueFlowTelemetry.Tags.MessageType, row.MessageType);
+            span.SetTag("messaging.message.id", row.MessageId.ToString());
+        }
+
+        using var scope = row.JobId is { } jobId ? logger.BeginScope(new JobLogScope(jobId)) : null;
+        var outcome = await SendRowAsync(row, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind != RowOutcomeKind.Sent)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+            if (outcome.Outage || outcome.Kind == RowOutcomeKind.Failed)
+                QueueFlowMetrics.BrokerError("outbox-send");
+        }
+
+        return outcome;
+    }
+
+    private async Task<RowOutcome> SendRowAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
         // A row that can never be read is dead-lettered at once: retrying cannot help, and kept it would block its job.
         var type = ContractTypes.Find(row.MessageType);
         if (type is null)
@@ -174,6 +210,7 @@ public sealed partial class OutboxRelay(
 
         if (message is null)
             return RowOutcome.Unsendable(row, $"the body is JSON null, not a {row.MessageType}");
+        var sent = RowOutcome.Sent(row, (message as RunTask)?.Workflow);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.SendTimeout);
@@ -182,7 +219,7 @@ public sealed partial class OutboxRelay(
             if (TimerRequest.From(row.Destination) is { } timer)
             {
                 await HandTimerOverAsync(timer, type, message, timeout.Token).ConfigureAwait(false);
-                return RowOutcome.Sent(row);
+                return sent;
             }
 
             if (WatchDestination.WatcherOf(row.Destination) is { } watcher)
@@ -207,7 +244,7 @@ public sealed partial class OutboxRelay(
                     .ConfigureAwait(false);
             }
 
-            return RowOutcome.Sent(row);
+            return sent;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -279,6 +316,7 @@ public sealed partial class OutboxRelay(
                         """, cancellationToken)
                     .ConfigureAwait(false);
                 LogDeadLettered(row.MessageId, row.JobId, row.MessageType, attempts, outcome.Error);
+                QueueFlowMetrics.OutboxDeadLettered(row.MessageType);
                 continue;
             }
 
@@ -290,6 +328,20 @@ public sealed partial class OutboxRelay(
         }
 
         return new OutboxRelayPass(0, sent.Length, failed, deadLettered, outageError);
+    }
+
+    /// <summary>Counts what the committed pass sent; a RunTask's latency runs from the receipt of the command that caused it.</summary>
+    private void RecordSent(List<RowOutcome> outcomes)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Kind != RowOutcomeKind.Sent)
+                continue;
+            QueueFlowMetrics.OutboxSent(outcome.Row.MessageType);
+            if (outcome.DispatchedWorkflow is { } workflow)
+                QueueFlowMetrics.TaskDispatched(now - outcome.Row.CreatedAt, workflow);
+        }
     }
 
     private static void Stamp(SendContext context, OutboxMessage row)
@@ -327,9 +379,10 @@ public sealed partial class OutboxRelay(
         Unsendable,
     }
 
-    private sealed record RowOutcome(OutboxMessage Row, RowOutcomeKind Kind, string Error, bool Outage)
+    private sealed record RowOutcome(OutboxMessage Row, RowOutcomeKind Kind, string Error, bool Outage, string? DispatchedWorkflow = null)
     {
-        public static RowOutcome Sent(OutboxMessage row) => new(row, RowOutcomeKind.Sent, string.Empty, Outage: false);
+        /// <param name="dispatchedWorkflow">The workflow of a RunTask, whose send is a task's dispatch.</param>
+        public static RowOutcome Sent(OutboxMessage row, string? dispatchedWorkflow) => new(row, RowOutcomeKind.Sent, string.Empty, Outage: false, dispatchedWorkflow);
 
         public static RowOutcome Failure(OutboxMessage row, Exception exception, bool outage) =>
             new(row, RowOutcomeKind.Failed, Describe(exception), outage);
