@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Api.Seeds.Camunda;
@@ -45,11 +48,11 @@ public static class ApiServiceCollectionExtensions
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusCodeProblems.AddDetail);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddQueueFlowContract());
         return builder;
     }
 
-    /// <summary>Problem+json for exceptions and bare status codes, the API's routes and <c>/openapi/v1.json</c>.</summary>
+    /// <summary>Problem+json for exceptions and bare status codes, the API's routes, <c>/openapi/v1.json</c> and the reference page at <c>/reference</c>.</summary>
     public static WebApplication MapQueueFlowApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -66,7 +69,25 @@ public static class ApiServiceCollectionExtensions
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();
         app.MapPrefectEndpoints();
-        app.MapOpenApi().RequireAuthorization(ApiPolicies.Read);
+        var contract = new[]
+        {
+            app.MapOpenApi(),
+
+            // Scalar's page, with its script served from the package (no CDN); it reads /openapi/v1.json.
+            app.MapScalarApiReference("/reference", o => o
+                .WithTitle("QueueFlow API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes(QueueFlowOpenApi.ApiKeyScheme)),
+        };
+        var publicContract = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.PublicContract;
+        foreach (var endpoint in contract)
+        {
+            if (publicContract)
+                endpoint.AllowAnonymous();
+            else
+                endpoint.RequireAuthorization(ApiPolicies.Read);
+        }
+
         return app;
     }
 }

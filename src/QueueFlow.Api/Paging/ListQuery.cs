@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Problems;
 using QueueFlow.Persistence;
 
+using QueueFlow.Api.OpenApi;
+
 namespace QueueFlow.Api.Paging;
 
 /// <summary>Parses query-string filters by hand so a bad value is a problem naming its parameter, not a bare 400.</summary>
@@ -12,6 +14,14 @@ public static class ListQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
+
+    /// <summary>The page size, as the OpenAPI document declares it.</summary>
+    public static readonly DeclaredParameter LimitParameter =
+        DeclaredParameter.Query("limit", $"Items per page, 1 to {MaxLimit} (default {DefaultLimit}).", "integer", "int32");
+
+    /// <summary>The page cursor, as the OpenAPI document declares it.</summary>
+    public static readonly DeclaredParameter CursorParameter =
+        DeclaredParameter.Query("cursor", "nextCursor of the previous page, unchanged; omitted for the first page.");
 
     public static ProblemHttpResult? Limit(HttpRequest request, out int limit)
     {

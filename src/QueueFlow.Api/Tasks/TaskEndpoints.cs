@@ -9,6 +9,8 @@ using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
 using QueueFlow.Persistence;
 
+using QueueFlow.Api.OpenApi;
+
 namespace QueueFlow.Api.Tasks;
 
 /// <summary><c>/api/tasks</c>: tasks across jobs, read from PostgreSQL.</summary>
@@ -17,7 +19,8 @@ public static class TaskEndpoints
     public static RouteGroupBuilder MapTaskEndpoints(this IEndpointRouteBuilder routes)
     {
         var tasks = routes.MapGroup("/api/tasks").WithTags("Tasks");
-        tasks.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListTasks");
+        tasks.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListTasks").WithSummary("List tasks across jobs, filtered, a page at a time")
+            .WithParameters(DeclaredParameter.Query("status", "Only tasks in this status.", values: Enum.GetNames<TaskRunStatus>()), DeclaredParameter.Query("queue", "Only tasks dispatched to this queue."), DeclaredParameter.Query("workflow", "Only tasks of jobs of this registered workflow (400 when none is registered by that name)."), ListQuery.LimitParameter, ListQuery.CursorParameter);
         return tasks;
     }
 

@@ -11,6 +11,8 @@ using QueueFlow.Core.Adapters.Camunda;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
+using QueueFlow.Api.OpenApi;
+
 namespace QueueFlow.Api.Seeds.Camunda;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class CamundaEndpoints
 
     public static void MapCamundaEndpoints(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/v2/jobs/{jobKey}/completion", CompleteJobAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<CamundaCompleteJobRequest>("application/json").WithTags("Camunda").WithName("CamundaCompleteJob");
+            .Accepts<CamundaCompleteJobRequest>("application/json").WithTags("Camunda").WithName("CamundaCompleteJob").WithSummary("Complete a job (Camunda 8's job completion)");
 
     /// <summary>
     /// A key that is no attempt's current one is 404: the attempt completed and its task moved on, or it timed out or

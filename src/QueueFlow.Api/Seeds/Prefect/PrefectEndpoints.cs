@@ -12,6 +12,8 @@ using QueueFlow.Core.Adapters.Prefect;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
+using QueueFlow.Api.OpenApi;
+
 namespace QueueFlow.Api.Seeds.Prefect;
 
 /// <summary>
@@ -23,7 +25,7 @@ public static class PrefectEndpoints
 {
     public static void MapPrefectEndpoints(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/api/task_runs/{id}/set_state", SetStateAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<PrefectSetStateRequest>("application/json").WithTags("Prefect").WithName("PrefectSetTaskRunState");
+            .Accepts<PrefectSetStateRequest>("application/json").WithTags("Prefect").WithName("PrefectSetTaskRunState").WithSummary("Propose a task run state (Prefect's set_state)");
 
     static async Task<Results<Ok<PrefectOrchestrationResult>, ProblemHttpResult>> SetStateAsync(
         string id, HttpContext http, IRequestClient<SetTaskState> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
