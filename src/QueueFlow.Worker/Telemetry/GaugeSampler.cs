@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using QueueFlow.Contracts;
 using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence;
 using QueueFlow.Scheduling;
@@ -9,14 +10,19 @@ using QueueFlow.Scheduling;
 namespace QueueFlow.Worker.Telemetry;
 
 /// <summary>
-/// The observable gauges: jobs and tasks per status, the outbox backlog and the age of its oldest row, dead
+/// The observable gauges: open jobs and tasks per status, the outbox backlog and the age of its oldest row, dead
 /// letters and pending timers. A scrape reads the last snapshot, never the database; the snapshot is refreshed
-/// every <see cref="TelemetryOptions.GaugeInterval"/> by one round trip of six counts (the per-status ones walk the
-/// (status, ...) indexes of jobs and job_tasks, so they cost in proportion to those tables; see the README).
+/// every <see cref="TelemetryOptions.GaugeInterval"/> by one round trip of six counts (see the README for their cost).
 /// </summary>
 public sealed partial class GaugeSampler : BackgroundService
 {
     static GaugeSnapshot? _current;
+
+    // Open work only: finished jobs and tasks pile up for ever, and their counts are what the counters
+    // (queueflow.tasks.completed, .failed) already give. Counting open rows walks only their part of the
+    // (status, ...) indexes, so the cost follows the work in flight, not the table.
+    static readonly string[] OpenJobStatuses = [nameof(JobStatus.Running), nameof(JobStatus.Paused)];
+    static readonly string[] OpenTaskStatuses = [nameof(TaskRunStatus.Pending), nameof(TaskRunStatus.Scheduled), nameof(TaskRunStatus.Running), nameof(TaskRunStatus.Paused)];
 
     readonly IDbContextFactory<QueueFlowDbContext> _dbFactory;
     readonly TelemetryOptions _options;
@@ -27,8 +33,8 @@ public sealed partial class GaugeSampler : BackgroundService
     static GaugeSampler()
     {
         var meter = QueueFlowTelemetry.Meter;
-        meter.CreateObservableGauge("queueflow.jobs", () => PerStatus(s => s.Jobs), "{job}", "Jobs per status, as last counted.");
-        meter.CreateObservableGauge("queueflow.tasks", () => PerStatus(s => s.Tasks), "{task}", "Tasks per status, as last counted.");
+        meter.CreateObservableGauge("queueflow.jobs", () => PerStatus(s => s.Jobs), "{job}", "Open jobs (Running, Paused) per status, as last counted.");
+        meter.CreateObservableGauge("queueflow.tasks", () => PerStatus(s => s.Tasks), "{task}", "Open tasks (Pending, Scheduled, Running, Paused) per status, as last counted.");
         meter.CreateObservableGauge("queueflow.outbox.backlog", () => Single(s => s.OutboxBacklog), "{message}", "Outbox rows waiting for the relay.");
         meter.CreateObservableGauge("queueflow.outbox.dead_letters", () => Single(s => s.DeadLetters), "{message}", "Rows in outbox_dead_letters.");
         meter.CreateObservableGauge("queueflow.timers.pending", () => Single(s => s.TimersPending), "{timer}", "Timers set and not fired yet.");
@@ -60,16 +66,17 @@ public sealed partial class GaugeSampler : BackgroundService
                 // The trigger table's name comes from options (a prefix such as quartz.qrtz_), not from input.
 #pragma warning disable CA2100
                 command.CommandText = $"""
-                    SELECT 'job', status, count(*) FROM queueflow.jobs GROUP BY status
-                    UNION ALL SELECT 'task', status, count(*) FROM queueflow.job_tasks GROUP BY status
+                    SELECT 'job', status, count(*) FROM queueflow.jobs WHERE status IN ('Running', 'Paused') GROUP BY status
+                    UNION ALL SELECT 'task', status, count(*) FROM queueflow.job_tasks WHERE status IN ('Pending', 'Scheduled', 'Running', 'Paused') GROUP BY status
                     UNION ALL SELECT 'outbox', NULL, count(*) FROM queueflow.outbox
                     UNION ALL SELECT 'dead', NULL, count(*) FROM queueflow.outbox_dead_letters
                     UNION ALL SELECT 'timers', NULL, count(*) FROM {_timers.TablePrefix}triggers WHERE trigger_group = 'queueflow-timers';
                     SELECT created_at FROM queueflow.outbox ORDER BY sequence LIMIT 1;
                     """;
 #pragma warning restore CA2100
-                var jobs = new Dictionary<string, long>(StringComparer.Ordinal);
-                var tasks = new Dictionary<string, long>(StringComparer.Ordinal);
+                // Every open status is reported, zero included, so a dashboard's series never vanish.
+                var jobs = OpenJobStatuses.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
+                var tasks = OpenTaskStatuses.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
                 long outbox = 0, dead = 0, pending = 0;
                 DateTimeOffset? oldest = null;
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
