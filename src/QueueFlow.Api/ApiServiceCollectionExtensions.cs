@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Scalar.AspNetCore;
 using QueueFlow.Api.Jobs;
 using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Problems;
@@ -17,6 +16,7 @@ using QueueFlow.Api.Seeds.Itential;
 using QueueFlow.Api.Seeds.Prefect;
 using QueueFlow.Api.Tasks;
 using QueueFlow.Api.Workflows;
+using Scalar.AspNetCore;
 
 namespace QueueFlow.Api;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
@@ -14,8 +15,6 @@ using QueueFlow.Contracts;
 using QueueFlow.Persistence;
 using QueueFlow.Persistence.Idempotency;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
-
-using QueueFlow.Api.OpenApi;
 
 namespace QueueFlow.Api.Jobs;
 

@@ -13,8 +13,6 @@ using QueueFlow.Core.Jobs;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-using QueueFlow.Api.OpenApi;
-
 namespace QueueFlow.Api.Jobs;
 
 /// <summary>

@@ -10,8 +10,6 @@ using QueueFlow.Contracts;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-using QueueFlow.Api.OpenApi;
-
 namespace QueueFlow.Api.Jobs;
 
 /// <summary>

@@ -2,10 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Problems;
 using QueueFlow.Persistence;
-
-using QueueFlow.Api.OpenApi;
 
 namespace QueueFlow.Api.Paging;
 

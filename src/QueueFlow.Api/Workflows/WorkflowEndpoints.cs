@@ -7,14 +7,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using QueueFlow.Persistence.Workflows;
-
-using QueueFlow.Api.OpenApi;
 
 namespace QueueFlow.Api.Workflows;
 

@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Contracts;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Scheduling;
 using QueueFlow.Core.Telemetry;
-using QueueFlow.Contracts;
 
 namespace QueueFlow.Persistence.Outbox;
 

@@ -11,8 +11,6 @@ using QueueFlow.Core.Adapters.Camunda;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-using QueueFlow.Api.OpenApi;
-
 namespace QueueFlow.Api.Seeds.Camunda;
 
 /// <summary>

@@ -13,8 +13,6 @@ using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-using QueueFlow.Api.OpenApi;
-
 namespace QueueFlow.Api.Seeds.Cognite;
 
 /// <summary>

@@ -14,8 +14,6 @@ using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-using QueueFlow.Api.OpenApi;
-
 namespace QueueFlow.Api.Seeds.Itential;
 
 /// <summary>

@@ -12,8 +12,6 @@ using QueueFlow.Core.Adapters.Prefect;
 using QueueFlow.Persistence;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-using QueueFlow.Api.OpenApi;
-
 namespace QueueFlow.Api.Seeds.Prefect;
 
 /// <summary>
