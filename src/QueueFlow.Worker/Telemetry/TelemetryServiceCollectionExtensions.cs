@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -52,6 +52,10 @@ public static class TelemetryServiceCollectionExtensions
             telemetry.UseOtlpExporter();
 
         services.AddHostedService<GaugeSampler>();
+
+        // ISO 8601 timestamps unless configured: the plain format needs a space before the level, JSON none.
+        services.Configure<SimpleConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        services.Configure<JsonConsoleFormatterOptions>(o => o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ");
         return builder;
     }
 }
