@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using QueueFlow.Api.DeadLetters;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Overview;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
@@ -17,6 +19,7 @@ using QueueFlow.Api.Seeds.Itential;
 using QueueFlow.Api.Seeds.Prefect;
 using QueueFlow.Api.Tasks;
 using QueueFlow.Api.Workflows;
+using Scalar.AspNetCore;
 
 namespace QueueFlow.Api;
 
@@ -51,11 +54,11 @@ public static class ApiServiceCollectionExtensions
         // Kestrel's own refusals (a malformed request line, 414, 431) never reach the middleware above.
         services.Configure<KestrelServerOptions>(k => k.ConfigureEndpointDefaults(l => l.Use(KestrelProblemResponses.Use)));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddQueueFlowContract());
         return builder;
     }
 
-    /// <summary>Problem+json for exceptions and bare status codes, the API's routes and <c>/openapi/v1.json</c>.</summary>
+    /// <summary>Problem+json for exceptions and bare status codes, the API's routes, <c>/openapi/v1.json</c> and the reference page at <c>/reference</c>.</summary>
     public static WebApplication MapQueueFlowApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -76,7 +79,25 @@ public static class ApiServiceCollectionExtensions
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();
         app.MapPrefectEndpoints();
-        app.MapOpenApi().RequireAuthorization(ApiPolicies.Read);
+        var contract = new[]
+        {
+            app.MapOpenApi(),
+
+            // Scalar's page, with its script served from the package (no CDN); it reads /openapi/v1.json.
+            app.MapScalarApiReference("/reference", o => o
+                .WithTitle("QueueFlow API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes(QueueFlowOpenApi.ApiKeyScheme)),
+        };
+        var publicContract = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.PublicContract;
+        foreach (var endpoint in contract)
+        {
+            if (publicContract)
+                endpoint.AllowAnonymous();
+            else
+                endpoint.RequireAuthorization(ApiPolicies.Read);
+        }
+
         return app;
     }
 }

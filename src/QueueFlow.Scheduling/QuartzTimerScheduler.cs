@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using QueueFlow.Core.Scheduling;
 using Quartz;
@@ -31,6 +32,10 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, Tim
             .UsingJobData(TimerJobData.Message, TimerJobData.Serialize(message))
             .RequestRecovery()
             .Build();
+
+        // The timer fires in the trace that set it, so a retry or a timeout shows in its job's trace.
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
+            job.JobDataMap[TimerJobData.TraceParent] = traceParent;
 
         // A time already past is made now, so the next acquisition takes it rather than Quartz's misfire
         // scan, which runs far less often. FireNow: a timer found past the misfire threshold (every

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using QueueFlow.Core.Telemetry;
 using Quartz;
 
 namespace QueueFlow.Scheduling;
@@ -21,6 +23,13 @@ public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, ILo
         ArgumentNullException.ThrowIfNull(context);
         var key = context.JobDetail.Key.Name;
         var data = context.JobDetail.JobDataMap;
+        var parent = data.GetString(TimerJobData.TraceParent) is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parsed)
+            ? parsed
+            : default;
+        using var span = QueueFlowTelemetry.ActivitySource.StartActivity(QueueFlowTelemetry.Spans.TimerFire, ActivityKind.Internal, parent);
+        span?.SetTag("queueflow.timer.key", key);
+        if (context.RetryAttempt == 0 && context.ScheduledFireTimeUtc is { } due)
+            QueueFlowMetrics.TimerFired(context.FireTimeUtc - due);
 
         // Nothing below can be cured by firing again, so an unreadable timer is reported and let go.
         var typeName = data.GetString(TimerJobData.MessageType);
@@ -53,6 +62,11 @@ public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, ILo
             return;
         }
 
+        // Every timer QueueFlow sets is for a job (the key writes its id without hyphens; the log says it as everywhere else).
+        var jobId = messageType.GetProperty("JobId")?.GetValue(message) as Guid? ?? Guid.Empty;
+        using var scope = logger.BeginScope(new JobLogScope(jobId));
+        span?.SetTag(QueueFlowTelemetry.Tags.JobId, jobId.ToString());
+
         try
         {
             var endpoint = await sendEndpointProvider.GetSendEndpoint(destination).ConfigureAwait(false);
@@ -60,10 +74,12 @@ public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, ILo
         }
         catch (Exception exception)
         {
-            TimerLog.SendFailed(logger, exception, key, messageType.Name, destination, context.RetryAttempt);
+            QueueFlowMetrics.BrokerError("timer-send");
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            TimerLog.SendFailed(logger, exception, key, jobId, messageType.Name, destination, context.RetryAttempt);
             throw new JobExecutionException($"Timer {key} could not be sent.", exception);
         }
 
-        TimerLog.Sent(logger, key, messageType.Name, destination, context.RetryAttempt);
+        TimerLog.Sent(logger, key, jobId, messageType.Name, destination, context.RetryAttempt);
     }
 }

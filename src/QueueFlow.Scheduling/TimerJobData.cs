@@ -15,6 +15,9 @@ internal static class TimerJobData
     public const string MessageType = "messageType";
     public const string Message = "message";
 
+    /// <summary>The W3C traceparent of the span that scheduled the timer; absent when tracing was off or for older timers.</summary>
+    public const string TraceParent = "traceParent";
+
     // Only a round trip through the job data: the wire format is the bus's serializer, applied on send.
     static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using QueueFlow.Api;
 using QueueFlow.Worker.Hosting;
 
@@ -6,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddQueueFlowWorker();
 
 var app = builder.Build();
-app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
+app.MapQueueFlowHealth();
 app.MapQueueFlowApi();
 await app.RunAsync().ConfigureAwait(false);
 public partial class Program;

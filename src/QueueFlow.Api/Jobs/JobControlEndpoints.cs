@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
@@ -26,12 +27,15 @@ public static class JobControlEndpoints
     {
         var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
         jobs.MapPost("/{id}/pause", PauseAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<JobControlRequest>("application/json").WithName("PauseJob");
-        jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ResumeJob");
+            .Accepts<JobControlRequest>("application/json").WithName("PauseJob").WithSummary("Pause a job: running tasks finish, nothing new starts")
+            .WithParameters(DeclaredParameter.Header(JobEndpoints.IdempotencyKeyHeader, "Makes a retried request the same command: the same key with the same request is answered like the first (at most 255 characters).")).WithProblems(422);
+        jobs.MapPost("/{id}/resume", ResumeAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ResumeJob").WithSummary("Resume a paused job")
+            .WithParameters(DeclaredParameter.Header(JobEndpoints.IdempotencyKeyHeader, "Makes a retried request the same command: the same key with the same request is answered like the first (at most 255 characters).")).WithProblems(422);
         jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<JobControlRequest>("application/json").WithName("CancelJob");
+            .Accepts<JobControlRequest>("application/json").WithName("CancelJob").WithSummary("Cancel a job and its running tasks")
+            .WithParameters(DeclaredParameter.Header(JobEndpoints.IdempotencyKeyHeader, "Makes a retried request the same command: the same key with the same request is answered like the first (at most 255 characters).")).WithProblems(422);
         jobs.MapPost("/cancel", CancelManyAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<BulkCancelRequest>("application/json").WithName("CancelJobs");
+            .Accepts<BulkCancelRequest>("application/json").WithName("CancelJobs").WithSummary("Cancel many jobs, by ids or by a filter");
         return jobs;
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
@@ -31,10 +32,13 @@ public static class JobEndpoints
     {
         var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
         jobs.MapPost("/", StartAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<StartJobRequest>("application/json").WithName("StartJob");
-        jobs.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListJobs");
-        jobs.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJob");
-        jobs.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJobHistory");
+            .Accepts<StartJobRequest>("application/json").WithName("StartJob").WithSummary("Start a job of a registered workflow")
+            .WithParameters(DeclaredParameter.Header(JobEndpoints.IdempotencyKeyHeader, "Makes a retried request the same command: the same key with the same request is answered like the first (at most 255 characters).")).WithProblems(422);
+        jobs.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListJobs").WithSummary("List jobs, filtered, a page at a time")
+            .WithParameters(JobFilterQuery.StatusParameter, JobFilterQuery.WorkflowParameter, JobFilterQuery.FromParameter, JobFilterQuery.ToParameter, ListQuery.LimitParameter, ListQuery.CursorParameter);
+        jobs.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJob").WithSummary("Read a job with its tasks, errors and metrics");
+        jobs.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJobHistory").WithSummary("Read a job's history, a page at a time")
+            .WithParameters(ListQuery.LimitParameter, ListQuery.CursorParameter, DeclaredParameter.Query("after", "Entries after this history sequence number (0 or more); not with cursor.", "integer", "int64"));
         return jobs;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Paging;
 using QueueFlow.Contracts;
 
@@ -8,6 +9,18 @@ namespace QueueFlow.Api.Jobs;
 /// <summary>A <see cref="JobFilter"/> from the query string of <c>GET /api/jobs</c>: <c>status</c>, <c>workflow</c>, <c>from</c>, <c>to</c>.</summary>
 public static class JobFilterQuery
 {
+    public static readonly DeclaredParameter StatusParameter =
+        DeclaredParameter.Query("status", "Only jobs in this status.", values: Enum.GetNames<JobStatus>());
+
+    public static readonly DeclaredParameter WorkflowParameter =
+        DeclaredParameter.Query("workflow", "Only jobs of this registered workflow (400 when none is registered by that name).");
+
+    public static readonly DeclaredParameter FromParameter =
+        DeclaredParameter.Query("from", "Only jobs created at or after this time (ISO 8601).", format: "date-time");
+
+    public static readonly DeclaredParameter ToParameter =
+        DeclaredParameter.Query("to", "Only jobs created before this time (ISO 8601).", format: "date-time");
+
     public static ProblemHttpResult? Parse(HttpRequest request, out JobFilter filter)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -24,12 +24,12 @@ public static class ManualTaskEndpoints
     public static RouteGroupBuilder MapManualTaskEndpoints(this IEndpointRouteBuilder routes)
     {
         var tasks = routes.MapGroup("/api/jobs/{id}/tasks/{taskId}").WithTags("Jobs");
-        tasks.MapPost("/claim", ClaimAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ClaimTask");
+        tasks.MapPost("/claim", ClaimAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ClaimTask").WithSummary("Claim a manual task for the caller");
         tasks.MapPost("/assign", AssignAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<AssignTaskRequest>("application/json").WithName("AssignTask");
-        tasks.MapPost("/release", ReleaseAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ReleaseTask");
+            .Accepts<AssignTaskRequest>("application/json").WithName("AssignTask").WithSummary("Assign a manual task to a user");
+        tasks.MapPost("/release", ReleaseAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ReleaseTask").WithSummary("Release a claimed manual task");
         tasks.MapPost("/finish", FinishAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<FinishTaskRequest>("application/json").WithName("FinishTask");
+            .Accepts<FinishTaskRequest>("application/json").WithName("FinishTask").WithSummary("Finish a manual task with a finish state and output");
         return tasks;
     }
 

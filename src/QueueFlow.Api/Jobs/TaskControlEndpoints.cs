@@ -23,11 +23,11 @@ public static class TaskControlEndpoints
     {
         var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
         jobs.MapPost("/{id}/tasks/{taskId}/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<RetryTaskRequest>("application/json").WithName("RetryTask");
+            .Accepts<RetryTaskRequest>("application/json").WithName("RetryTask").WithSummary("Retry a failed, timed-out or cancelled task");
         jobs.MapPost("/{id}/continue", ContinueAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<ContinueJobRequest>("application/json").WithName("ContinueJob");
+            .Accepts<ContinueJobRequest>("application/json").WithName("ContinueJob").WithSummary("Continue a finished job from a task");
         jobs.MapPost("/{id}/revert", RevertAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<RevertJobRequest>("application/json").WithName("RevertJob");
+            .Accepts<RevertJobRequest>("application/json").WithName("RevertJob").WithSummary("Revert a job to a task and run from there again");
         return jobs;
     }
 

@@ -22,9 +22,9 @@ public static class WatchEndpoints
     {
         var jobs = routes.MapGroup("/api/jobs").WithTags("Jobs");
         jobs.MapPost("/{id}/watch", WatchAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<WatchRequest>("application/json").WithName("WatchJob");
+            .Accepts<WatchRequest>("application/json").WithName("WatchJob").WithSummary("Send the job's state changes to a watcher's queue");
         jobs.MapPost("/{id}/unwatch", UnwatchAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<WatchRequest>("application/json").WithName("UnwatchJob");
+            .Accepts<WatchRequest>("application/json").WithName("UnwatchJob").WithSummary("Stop sending the job's state changes to a watcher");
         return jobs;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Problems;
 using QueueFlow.Persistence;
 
@@ -12,6 +13,14 @@ public static class ListQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
+
+    /// <summary>The page size, as the OpenAPI document declares it.</summary>
+    public static readonly DeclaredParameter LimitParameter =
+        DeclaredParameter.Query("limit", $"Items per page, 1 to {MaxLimit} (default {DefaultLimit}).", "integer", "int32");
+
+    /// <summary>The page cursor, as the OpenAPI document declares it.</summary>
+    public static readonly DeclaredParameter CursorParameter =
+        DeclaredParameter.Query("cursor", "nextCursor of the previous page, unchanged; omitted for the first page.");
 
     public static ProblemHttpResult? Limit(HttpRequest request, out int limit)
     {

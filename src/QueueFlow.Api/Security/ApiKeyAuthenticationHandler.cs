@@ -18,7 +18,7 @@ namespace QueueFlow.Api.Security;
 /// configured name, never the key itself, and failure messages never quote what was sent, so nothing can log a
 /// secret by accident.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -54,8 +54,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
 
+        // The path and the caller's address, never the key: a mistyped key is often one character off a real one.
+        LogUnknownKey(Logger, Request.Method, Request.Path, Context.Connection.RemoteIpAddress?.ToString());
         return Task.FromResult(AuthenticateResult.Fail("The API key names no configured key."));
     }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "API authentication failed: {Method} {Path} from {RemoteAddress} presented a key that names no configured key")]
+    static partial void LogUnknownKey(ILogger logger, string method, PathString path, string? remoteAddress);
 
     /// <summary>
     /// X-Api-Key when present (it is the API's own header), else the token of <c>Authorization: Bearer</c>, else

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
@@ -17,7 +18,8 @@ public static class TaskEndpoints
     public static RouteGroupBuilder MapTaskEndpoints(this IEndpointRouteBuilder routes)
     {
         var tasks = routes.MapGroup("/api/tasks").WithTags("Tasks");
-        tasks.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListTasks");
+        tasks.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListTasks").WithSummary("List tasks across jobs, filtered, a page at a time")
+            .WithParameters(DeclaredParameter.Query("status", "Only tasks in this status.", values: Enum.GetNames<TaskRunStatus>()), DeclaredParameter.Query("queue", "Only tasks dispatched to this queue."), DeclaredParameter.Query("workflow", "Only tasks of jobs of this registered workflow (400 when none is registered by that name)."), ListQuery.LimitParameter, ListQuery.CursorParameter);
         return tasks;
     }
 

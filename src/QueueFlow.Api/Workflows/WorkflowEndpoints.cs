@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
@@ -26,10 +27,11 @@ public static class WorkflowEndpoints
     public static RouteGroupBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder routes)
     {
         var workflows = routes.MapGroup("/api/workflows").WithTags("Workflows");
-        workflows.MapPost("/", RegisterAsync).RequireAuthorization(ApiPolicies.Administer).Accepts<object>("application/json").WithName("RegisterWorkflow");
-        workflows.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListWorkflows");
-        workflows.MapGet("/{name}", GetLatestAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetWorkflow");
-        workflows.MapGet("/{name}/versions/{version}", GetVersionAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetWorkflowVersion");
+        workflows.MapPost("/", RegisterAsync).RequireAuthorization(ApiPolicies.Administer).Accepts<object>("application/json").WithName("RegisterWorkflow").WithSummary("Register a workflow definition (a new version when its tasks changed)");
+        workflows.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListWorkflows").WithSummary("List registered workflows, a page at a time")
+            .WithParameters(ListQuery.LimitParameter, ListQuery.CursorParameter);
+        workflows.MapGet("/{name}", GetLatestAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetWorkflow").WithSummary("Read a workflow's latest version");
+        workflows.MapGet("/{name}/versions/{version}", GetVersionAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetWorkflowVersion").WithSummary("Read one version of a workflow");
         return workflows;
     }
 

@@ -51,5 +51,8 @@ public sealed class Job : SagaStateMachineInstance
     /// <summary>Messages to send once the job's new state is committed (the transactional outbox).</summary>
     public List<OutgoingMessage> PendingMessages { get; } = [];
 
+    /// <summary>Answers given to the message being applied, counted in the metrics once the job is committed.</summary>
+    public List<CommandOutcome> PendingOutcomes { get; } = [];
+
     public JobTask? FindTask(string taskId) => Tasks.Find(t => t.TaskId == taskId);
 }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.Core.Workflows;
 
 namespace QueueFlow.Core.Jobs;
@@ -213,7 +214,12 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     Task SyncStateAsync(BehaviorContext<Job> context)
     {
         if (context.Saga.CurrentState != context.Saga.Status.ToString())
-            JobSagaLog.JobStatusChanged(_logger, context.Saga.CorrelationId, context.Saga.Workflow, context.Saga.Status);
+        {
+            if (context.Saga.Status == JobStatus.Failed)
+                JobSagaLog.JobFailed(_logger, context.Saga.CorrelationId, context.Saga.Workflow, context.Saga.Errors.Count > 0 ? context.Saga.Errors[^1].Message : null);
+            else
+                JobSagaLog.JobStatusChanged(_logger, context.Saga.CorrelationId, context.Saga.Workflow, context.Saga.Status);
+        }
 
         var state = context.Saga.Status switch
         {
@@ -235,6 +241,8 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     {
         JobSagaLog.Outcome(_logger, outcome);
         ReplayProvenance.Record(context.Saga, context, outcome, _time.GetUtcNow());
+        JobSagaLog.TaskTransitions(_logger, context.Saga);
+        context.Saga.PendingOutcomes.Add(outcome);
         if (context.ResponseAddress is { } responseAddress)
             context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, responseAddress, context.RequestId, NewId.NextGuid()));
         else if (outcome.Status != CommandStatus.Accepted)
@@ -243,7 +251,9 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
 
     Task AnswerNowAsync(ConsumeContext context, CommandOutcome outcome)
     {
+        // No job is committed for these answers, so they are counted here.
         JobSagaLog.Outcome(_logger, outcome);
+        QueueFlowMetrics.CommandAnswered(string.Empty, outcome);
         if (context.ResponseAddress is not null)
             return context.RespondAsync(outcome);
         return context.Publish(outcome, context.CancellationToken);

@@ -42,6 +42,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Navigation(j => j.Tasks).AutoInclude(false);
         builder.Ignore(j => j.PendingHistory);
         builder.Ignore(j => j.PendingMessages);
+        builder.Ignore(j => j.PendingOutcomes);
 
         // One index per filter combination of GET /api/jobs, each ending in its order (created_at, id), so a keyset page
         // (a row comparison on that pair) is one index range scan however deep it is. A time range bounds created_at

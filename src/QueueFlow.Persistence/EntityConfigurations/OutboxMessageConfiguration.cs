@@ -21,6 +21,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.CreatedAt).HasColumnName("created_at");
         builder.Property(m => m.Attempts).HasColumnName("attempts");
         builder.Property(m => m.LastError).HasColumnName("last_error");
+        builder.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(55);
+        builder.Property(m => m.TraceState).HasColumnName("trace_state").HasMaxLength(512);
 
         // The relay reads the oldest rows first.
         builder.HasIndex(m => m.Sequence).IsUnique().HasDatabaseName("ux_outbox_sequence");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
@@ -56,6 +57,14 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     /// outage, a crashed instance). Its new rows must then go out behind them, not before.
     /// </summary>
     internal bool EarlierRowsWaiting { get; private set; }
+
+    /// <summary>The workflow of the job written, for the metrics taken after commit.</summary>
+    internal string Workflow { get; private set; } = string.Empty;
+
+    /// <summary>Answers and history written, counted in the metrics only once the transaction committed.</summary>
+    internal List<Contracts.CommandOutcome> CommittedOutcomes { get; } = [];
+
+    internal List<JobHistoryEntry> CommittedHistory { get; } = [];
 
     public Task<SagaConsumeContext<Job, TMessage>> Add(Job instance)
     {
@@ -189,19 +198,25 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
     private async Task WriteAsync(Job job)
     {
-        var now = _clock.GetUtcNow();
+        // Latency is measured from the message's receipt, so time spent waiting for the job's lock counts too.
+        var receivedAt = _clock.GetUtcNow() - _context.ReceiveContext.ElapsedTime;
+        var trace = Activity.Current;
         foreach (var entry in job.PendingHistory)
             _db.JobHistory.Add(entry);
 
         foreach (var message in job.PendingMessages)
         {
-            var row = OutboxMessages.ToRow(job.CorrelationId, message, now);
+            var row = OutboxMessages.ToRow(job.CorrelationId, message, receivedAt, trace);
             _db.Outbox.Add(row);
             Written.Add(row);
         }
 
+        Workflow = job.Workflow;
+        CommittedHistory.AddRange(job.PendingHistory);
+        CommittedOutcomes.AddRange(job.PendingOutcomes);
         job.PendingHistory.Clear();
         job.PendingMessages.Clear();
+        job.PendingOutcomes.Clear();
 
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
     }
@@ -211,6 +226,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         // Nothing of this message may reach the database; the factory rolls the transaction back or commits nothing of it.
         job.PendingHistory.Clear();
         job.PendingMessages.Clear();
+        job.PendingOutcomes.Clear();
         Written.Clear();
         _db.ChangeTracker.Clear();
     }

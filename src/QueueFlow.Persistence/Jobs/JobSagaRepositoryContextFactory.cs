@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.Persistence.Jobs;
@@ -92,11 +93,19 @@ public sealed partial class JobSagaRepositoryContextFactory(
                 }
                 catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
                 {
+                    QueueFlowMetrics.DatabaseError("job-conflict");
+
                     // Disposing the transaction rolls it back; the retry filter redelivers and the message meets the winner's job.
                     throw new JobPersistenceConflictException(repositoryContext.JobId ?? Guid.Empty, exception);
                 }
+                catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException)
+                {
+                    QueueFlowMetrics.DatabaseError("job-write");
+                    throw;
+                }
             }
 
+            QueueFlowMetrics.Committed(repositoryContext.Workflow, repositoryContext.CommittedOutcomes, repositoryContext.CommittedHistory);
             if (repositoryContext.Written.Count > 0)
                 sent = await SendCommittedAsync(repositoryContext, context.CancellationToken).ConfigureAwait(false);
         }

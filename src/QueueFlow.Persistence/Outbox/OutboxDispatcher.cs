@@ -8,7 +8,7 @@ namespace QueueFlow.Persistence.Outbox;
 /// poll. When rows of an earlier message of the job were still waiting (a failed send, a crashed instance),
 /// all of the job's rows go out, oldest first, so the job's order holds. Rows that fail stay for the relay.
 /// </summary>
-public sealed class OutboxDispatcher(OutboxSender sender, OutboxRelaySignal relaySignal)
+public sealed class OutboxDispatcher(OutboxSender sender, OutboxRelaySignal relaySignal, TimeProvider clock)
 {
     /// <summary>Sends and returns the message ids the broker confirmed; the caller deletes them when it releases the job.</summary>
     internal async Task<Guid[]> SendAsync(
@@ -24,6 +24,7 @@ public sealed class OutboxDispatcher(OutboxSender sender, OutboxRelaySignal rela
 
         var outcomes = await sender.SendInOrderAsync(rows, cancellationToken).ConfigureAwait(false);
         var sent = outcomes.Where(o => o.Kind == OutboxSendKind.Sent).Select(o => o.Row.MessageId).ToArray();
+        OutboxSender.RecordSent(outcomes, clock.GetUtcNow());
         if (sent.Length < rows.Count)
             relaySignal.Notify();
         return sent;

@@ -24,7 +24,22 @@ public sealed class OutboxMessage
 
     /// <summary>Headers to send with it, as a JSON object of strings (a replay's provenance); null for none.</summary>
     public string? Headers { get; set; }
+
+    /// <summary>
+    /// When the message that caused this row was received (its job change was committed a few milliseconds
+    /// later): the relay measures command-to-dispatch latency and the backlog's age from it.
+    /// </summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that committed the row, so the relay sends the message inside the
+    /// trace of the command that caused it (a job's trace then runs StartJob, RunTask, CompleteTask, ...). Null
+    /// when tracing was off.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>, if any.</summary>
+    public string? TraceState { get; set; }
 
     /// <summary>Failed sends so far; broker outages do not count. At <see cref="OutboxRelayOptions.MaxAttempts"/> the row is dead-lettered.</summary>
     public int Attempts { get; set; }

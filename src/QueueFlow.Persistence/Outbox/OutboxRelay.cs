@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.DeadLetters;
 
 namespace QueueFlow.Persistence.Outbox;
@@ -76,6 +77,10 @@ public sealed partial class OutboxRelay(
                 if (rows.Count == 0)
                     return OutboxRelayPass.Empty;
 
+                // Started only once there is work, so an idle relay polling the table makes no traces.
+                using var passSpan = QueueFlowTelemetry.ActivitySource.StartActivity(QueueFlowTelemetry.Spans.RelayPass);
+                passSpan?.SetTag("queueflow.outbox.rows", rows.Count);
+
                 // Jobs are independent, so their messages go out concurrently; each job's own stay in order.
                 var sends = rows
                     .GroupBy(r => r.JobId)
@@ -85,6 +90,7 @@ public sealed partial class OutboxRelay(
                 var pass = await RecordAsync(db, outcomes, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 LogRelayed(pass.Sent, pass.Failed, pass.DeadLettered);
+                OutboxSender.RecordSent(outcomes, clock.GetUtcNow());
                 return pass with { Taken = rows.Count };
             }
         }
@@ -121,6 +127,8 @@ public sealed partial class OutboxRelay(
             catch (Exception exception)
             {
                 failures++;
+                if (exception is not OutboxRelayOutageException)
+                    QueueFlowMetrics.DatabaseError("outbox-relay");
                 var backoff = Backoff(failures);
                 LogPassFailed(exception, failures, backoff);
 
@@ -209,6 +217,7 @@ public sealed partial class OutboxRelay(
                 await db.Database.ExecuteSqlAsync($"DELETE FROM queueflow.outbox WHERE message_id = {row.MessageId}", cancellationToken)
                     .ConfigureAwait(false);
                 LogDeadLettered(row.MessageId, row.JobId, row.MessageType, attempts, outcome.Error);
+                QueueFlowMetrics.OutboxDeadLettered(row.MessageType);
                 continue;
             }
 

@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Contracts;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Scheduling;
+using QueueFlow.Core.Telemetry;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -37,7 +40,46 @@ public sealed partial class OutboxSender(
         return outcomes;
     }
 
+    /// <summary>Counts what was sent once it is committed as sent; a RunTask's latency runs from the receipt of the command that caused it.</summary>
+    internal static void RecordSent(IEnumerable<OutboxSendOutcome> outcomes, DateTimeOffset now)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Kind != OutboxSendKind.Sent)
+                continue;
+            QueueFlowMetrics.OutboxSent(outcome.Row.MessageType);
+            if (outcome.DispatchedWorkflow is { } workflow)
+                QueueFlowMetrics.TaskDispatched(now - outcome.Row.CreatedAt, workflow);
+        }
+    }
+
     private async Task<OutboxSendOutcome> SendAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        // Parented by the span that committed the row: MassTransit's send span becomes its child and carries the
+        // context on in the message's headers, so the consumer continues the same trace.
+        using var span = QueueFlowTelemetry.ActivitySource.StartActivity(
+            QueueFlowTelemetry.Spans.RelaySend, ActivityKind.Internal, OutboxMessages.TraceOf(row),
+            links: Activity.Current is { } pass ? [new ActivityLink(pass.Context)] : null);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(QueueFlowTelemetry.Tags.JobId, row.JobId?.ToString());
+            span.SetTag(QueueFlowTelemetry.Tags.MessageType, row.MessageType);
+            span.SetTag("messaging.message.id", row.MessageId.ToString());
+        }
+
+        using var scope = row.JobId is { } jobId ? logger.BeginScope(new JobLogScope(jobId)) : null;
+        var outcome = await SendRowAsync(row, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind != OutboxSendKind.Sent)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+            if (outcome.Outage || outcome.Kind == OutboxSendKind.Failed)
+                QueueFlowMetrics.BrokerError("outbox-send");
+        }
+
+        return outcome;
+    }
+
+    private async Task<OutboxSendOutcome> SendRowAsync(OutboxMessage row, CancellationToken cancellationToken)
     {
         // A row that can never be read is dead-lettered at once: retrying cannot help, and kept it would block its job.
         var type = ContractTypes.Find(row.MessageType);
@@ -56,6 +98,7 @@ public sealed partial class OutboxSender(
 
         if (message is null)
             return OutboxSendOutcome.Unsendable(row, $"the body is JSON null, not a {row.MessageType}");
+        var sent = OutboxSendOutcome.Sent(row, (message as RunTask)?.Workflow);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.SendTimeout);
@@ -64,7 +107,7 @@ public sealed partial class OutboxSender(
             if (TimerRequest.From(row.Destination) is { } timer)
             {
                 await HandTimerOverAsync(timer, type, message, timeout.Token).ConfigureAwait(false);
-                return OutboxSendOutcome.Sent(row);
+                return sent;
             }
 
             if (WatchDestination.WatcherOf(row.Destination) is { } watcher)
@@ -95,7 +138,7 @@ public sealed partial class OutboxSender(
                     .ConfigureAwait(false);
             }
 
-            return OutboxSendOutcome.Sent(row);
+            return sent;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

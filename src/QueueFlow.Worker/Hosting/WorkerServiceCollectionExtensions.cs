@@ -9,6 +9,7 @@ using QueueFlow.Persistence.Outbox;
 using QueueFlow.Scheduling;
 using QueueFlow.Worker.DeadLetters;
 using QueueFlow.Worker.Messaging;
+using QueueFlow.Worker.Telemetry;
 using QueueFlow.Worker.Workflows;
 
 namespace QueueFlow.Worker.Hosting;
@@ -41,8 +42,11 @@ public static class WorkerServiceCollectionExtensions
         // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.
         services.AddHostedService<WorkflowDirectoryLoader>();
 
+        var usageTelemetry = builder.Configuration.GetSection(TelemetryOptions.Section).GetValue<bool>(nameof(TelemetryOptions.MassTransitUsageTelemetry));
         services.AddMassTransit(x =>
         {
+            // MassTransit 8.4+ reports usage to its vendor at start-up unless told not to (MASSTRANSIT_USAGE_TELEMETRY still overrides).
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = usageTelemetry);
             x.AddSagaStateMachine<JobSagaStateMachine, Job, JobSagaDefinition>().PostgresRepository();
             x.AddConsumer<RegisterWorkflowConsumer, WorkflowsEndpointDefinition>();
             x.UsingRabbitMq((context, cfg) =>
@@ -65,6 +69,10 @@ public static class WorkerServiceCollectionExtensions
                 var plainJson = new TypedPlainJsonSerializerFactory(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders);
                 cfg.AddSerializer(plainJson);
                 cfg.AddDeserializer(plainJson, isDefault: true);
+
+                // The standard traceparent header on every message sent, beside MassTransit's own.
+                cfg.UseSendFilter(typeof(TraceContextSendFilter<>), context);
+                cfg.UsePublishFilter(typeof(TraceContextSendFilter<>), context);
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -75,7 +83,13 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<ErrorQueueMover>();
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        services.AddHealthChecks().AddNpgSql(connectionString, name: "postgresql", tags: ["ready"]);
+        services.AddOptions<ReadinessOptions>().BindConfiguration(ReadinessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHealthChecks()
+            .AddCheck(HealthEndpoints.LiveCheck, () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("the process is up"), tags: [HealthEndpoints.LiveTag])
+            .AddNpgSql(connectionString, name: "postgresql", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<TimerSchedulerHealthCheck>("timers", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<OutboxRelayHealthCheck>("outbox-relay", tags: [HealthEndpoints.ReadyTag]);
+        builder.AddQueueFlowTelemetry();
         builder.AddQueueFlowApi();
         return builder;
     }

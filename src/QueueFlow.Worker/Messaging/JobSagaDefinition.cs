@@ -29,6 +29,9 @@ public sealed class JobSagaDefinition : SagaDefinition<Job>
 
         endpointConfigurator.ApplyQueueFlowConventions();
 
+        // Outside the retry filter: one span and one log scope per message, however many tries it takes.
+        endpointConfigurator.UseConsumeFilter(typeof(Telemetry.CommandTelemetryFilter<>), context);
+
         // Lock waits, serialization failures and a lost race to insert the same new job are transient:
         // the next try loads the winner's row. Anything else fails the same way again, so few tries.
         endpointConfigurator.UseMessageRetry(r =>

@@ -31,6 +31,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>More settings for a test class's own host, applied after the shared ones.</summary>
+    public Action<IWebHostBuilder>? ConfigureExtra { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in TestSettings.WorkerConfiguration())
@@ -41,5 +44,6 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Api:Keys:test-operator:Role", "operator");
         builder.UseSetting("Api:Keys:test-admin:Key", AdminKey);
         builder.UseSetting("Api:Keys:test-admin:Role", "admin");
+        ConfigureExtra?.Invoke(builder);
     }
 }

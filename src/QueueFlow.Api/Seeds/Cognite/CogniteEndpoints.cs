@@ -25,7 +25,7 @@ public static class CogniteEndpoints
 {
     public static void MapCogniteEndpoints(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/api/v1/projects/{project}/workflows/tasks/{taskId}/update", UpdateTaskAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<CogniteTaskUpdateRequest>("application/json").WithTags("Cognite").WithName("CogniteUpdateTask");
+            .Accepts<CogniteTaskUpdateRequest>("application/json").WithTags("Cognite").WithName("CogniteUpdateTask").WithSummary("Update a task's status (Cognite Data Fusion's task update)");
 
     /// <summary>
     /// The path's project is Cognite's and not bound: QueueFlow has one project. A FAILED update

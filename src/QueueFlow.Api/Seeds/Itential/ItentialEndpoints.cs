@@ -26,9 +26,9 @@ public static class ItentialEndpoints
     public static void MapItentialEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/workflow_engine/jobs/finish_task/{jobId}/{taskId}", FinishTaskAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<ItentialFinishTaskRequest>("application/json").WithTags("Itential").WithName("ItentialFinishTask");
+            .Accepts<ItentialFinishTaskRequest>("application/json").WithTags("Itential").WithName("ItentialFinishTask").WithSummary("Finish a task (Itential workflow engine's finish_task)");
         routes.MapPost("/operations-manager/jobs/{jobId}/tasks/{taskId}/finish", FinishManualTaskAsync).RequireAuthorization(ApiPolicies.Operate)
-            .Accepts<ItentialManualTaskFinishRequest>("application/json").WithTags("Itential").WithName("ItentialFinishManualTask");
+            .Accepts<ItentialManualTaskFinishRequest>("application/json").WithTags("Itential").WithName("ItentialFinishManualTask").WithSummary("Finish a manual task (Itential Operations Manager)");
     }
 
     static async Task<Results<Ok<ItentialJobDocument>, ProblemHttpResult>> FinishTaskAsync(
