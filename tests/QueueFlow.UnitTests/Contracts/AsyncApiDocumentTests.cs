@@ -55,8 +55,8 @@ public sealed partial class When_the_asyncapi_document_describes_the_contracts
         throw new InvalidOperationException("QueueFlow.sln not found above " + AppContext.BaseDirectory);
     }
 
-    // A message under components/messages: four spaces, its name, then its payload indented further.
-    [GeneratedRegex(@"^    (?<name>[A-Z][A-Za-z]+):\n      payload:\n(?:(?:        .*|\s*)\n)+", RegexOptions.Multiline)]
+    // A message under components/messages: four spaces, its name, maybe its headers, then its payload indented further.
+    [GeneratedRegex(@"^    (?<name>[A-Z][A-Za-z]+):\n(?:      headers:.*\n)?      payload:\n(?:(?:        .*|\s*)\n)+", RegexOptions.Multiline)]
     private static partial Regex MessageBlock();
 
     [GeneratedRegex(@"^        required: \[(?<names>[^\]]*)\]", RegexOptions.Multiline)]
