@@ -19,5 +19,6 @@ internal sealed record BenchReport(
 
     /// <summary>Every job reached Completed, nothing was dead-lettered, nothing timed out, no service restarted.</summary>
     public bool Healthy => QueueFlow is null || (QueueFlow.Verification.AllCompleted && !QueueFlow.TimedOut && QueueFlow.DeadLettered == 0
-        && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0);
+        && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0)
+        && (Peer is null || (Peer.Succeeded == Peer.Expected && !Peer.TimedOut));
 }

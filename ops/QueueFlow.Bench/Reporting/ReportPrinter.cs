@@ -17,7 +17,7 @@ internal static class ReportPrinter
         var text = new StringBuilder();
         text.AppendLine();
         text.Append(table.ToText());
-        foreach (var check in Checks(report.QueueFlow).Concat(report.Notes))
+        foreach (var check in Checks(report.QueueFlow).Concat(PeerChecks(report.Peer)).Concat(report.Notes))
             text.AppendLine("  * " + check);
         text.AppendLine();
         text.AppendLine("Markdown (paste into the README):");
@@ -46,9 +46,12 @@ internal static class ReportPrinter
                     Invariant($"{q.Completions:N0} task completions in {q.Elapsed.TotalSeconds:0.0} s, first StartJob to last JobCompleted{(q.TimedOut ? " — TIMED OUT" : string.Empty)}"))
                 .Add("QueueFlow jobs/s", Invariant($"{q.JobsPerSecond:N1}"), Invariant($"{q.JobsFinished:N0} jobs ended"))
                 .Add("CompleteTask → next RunTask", Median(q.Hop), Percentiles(q.Hop))
-                .Add(LoadLatencyLabel(o), Median(q.Hop), LoadLatencyDetail(o, q))
                 .Add("StartJob → first RunTask", Median(q.Start), Percentiles(q.Start))
-                .Add("Job end to end", Median(q.EndToEnd), Percentiles(q.EndToEnd))
+                .Add("Job end to end", Median(q.EndToEnd), Percentiles(q.EndToEnd));
+            // The hop above, named by the load it was measured at, when that load is the point of the run.
+            if (o.Rate is not null || o.Concurrency == 1)
+                table.Add(LoadLatencyLabel(o), Median(q.Hop), LoadLatencyDetail(o, q));
+            table
                 .Add("CPU during the measured run", Invariant($"{q.Cpu.Workers / q.Elapsed:0.00} cores"),
                     Invariant($"busy on average in the worker process(es), of {m.Cores}; the driver (simulated task workers) {q.Cpu.Driver / q.Elapsed:0.00}, PostgreSQL {q.Cpu.PostgreSql / q.Elapsed:0.00}, RabbitMQ {q.Cpu.RabbitMq / q.Elapsed:0.00} cores"))
                 .Add("CPU per completion", Invariant($"{q.MillisecondsPerCompletion(q.Cpu.Total):0.00} ms"),
@@ -118,6 +121,15 @@ internal static class ReportPrinter
     static string Fraction(QueueFlowResult flow, CeilingResult? ceiling) => ceiling is null
         ? "—"
         : Invariant($"{flow.CompletionsPerSecond / ceiling.PerSecond:P1}");
+
+    static IEnumerable<string> PeerChecks(PeerResult? p)
+    {
+        if (p is null)
+            yield break;
+        yield return p.Succeeded == p.Expected
+            ? Invariant($"{p.Name}: all {p.Expected:N0} steps (warm-up included) are Succeeded")
+            : Invariant($"{p.Name}: only {p.Succeeded:N0} of {p.Expected:N0} steps are Succeeded");
+    }
 
     static IEnumerable<string> Checks(QueueFlowResult? q)
     {
