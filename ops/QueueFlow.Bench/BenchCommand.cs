@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QueueFlow.Bench.Peer;
 using QueueFlow.Bench.Queries;
 using QueueFlow.Bench.Services;
 
@@ -22,17 +23,27 @@ internal static class BenchCommand
         var keepJobs = new Option<bool>("--keep-jobs") { Description = "Keep the run's jobs and workflow in the database instead of deleting them." };
         var queries = new Option<bool>("--queries") { Description = "Instead of driving jobs: load --query-jobs jobs into the empty bench database and time every list query of the HTTP API, first page and deep page, with its plan." };
         var queryJobs = Positive("--query-jobs", 1_000_000, "Jobs (three tasks each) the query bench loads.");
+        var rate = new Option<double?>("--rate") { Description = "Start new jobs at this many per second, whatever is in flight (instead of keeping --concurrency in flight), to measure latency at a given load: half of the peak is half the jobs/s of a default run (completions/s ÷ --tasks-per-job). The warm-up stays at --concurrency." };
+        var peer = new Option<string>("--peer") { Description = "The peer driven through the same workload after QueueFlow, on the same PostgreSQL server: hangfire (Hangfire.Core + Hangfire.PostgreSql) or none.", DefaultValueFactory = _ => "none" };
+        peer.AcceptOnlyFromAmong(HangfireBenchmark.Name, "none");
+        var peerWorkers = Positive("--peer-workers", HangfireBenchmark.DefaultWorkers, "Worker threads of the peer's server process (default: Hangfire's own default for this machine).");
 
         var command = new RootCommand(
             "Drives jobs through QueueFlow and prints completions/s, completion → next dispatch latency and the worker's peak memory, " +
             "beside the raw RabbitMQ and PostgreSQL ceilings of this machine.")
         {
-            jobs, tasks, concurrency, instances, warmup, ceilingMessages, skipCeiling, skipQueueFlow, timeout, workerDll, keepJobs, queries, queryJobs,
+            jobs, tasks, concurrency, instances, warmup, ceilingMessages, skipCeiling, skipQueueFlow, timeout, workerDll, keepJobs, queries, queryJobs, rate, peer, peerWorkers,
+            HangfireServerCommand(),
         };
         warmup.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 0)
                 r.AddError("--warmup-jobs must be 0 or more");
+        });
+        rate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } perSecond && (perSecond <= 0 || !double.IsFinite(perSecond)))
+                r.AddError("--rate must be a number of jobs per second above 0");
         });
 
         command.SetAction((parse, cancellationToken) =>
@@ -53,10 +64,23 @@ internal static class BenchCommand
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 WorkerDll = parse.GetValue(workerDll)!.FullName,
                 KeepJobs = parse.GetValue(keepJobs),
+                Rate = parse.GetValue(rate),
+                Peer = parse.GetValue(peer) is { } name && name != "none" ? name : null,
+                PeerWorkers = parse.GetValue(peerWorkers),
             };
             var commandLine = string.Join(' ', parse.Tokens.Select(t => t.Value).Prepend("ops/bench"));
             return new BenchRun(options, commandLine).RunAsync(cancellationToken);
         });
+        return command;
+    }
+
+    /// <summary>The peer's server, started by the bench as its own child process; not meant to be run by hand.</summary>
+    static Command HangfireServerCommand()
+    {
+        var workers = Positive("--workers", HangfireBenchmark.DefaultWorkers, "Worker threads.");
+        var command = new Command("hangfire-server", "Runs the Hangfire server of `ops/bench --peer hangfire` (started by the bench).") { workers };
+        command.Hidden = true;
+        command.SetAction((parse, cancellationToken) => HangfireServer.RunAsync(parse.GetValue(workers), cancellationToken));
         return command;
     }
 

@@ -15,6 +15,15 @@ internal sealed record BenchOptions
     public required string WorkerDll { get; init; }
     public required bool KeepJobs { get; init; }
 
+    /// <summary>New jobs per second of the measured runs, whatever is in flight; null keeps <see cref="Concurrency"/> jobs in flight.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>The peer driven through the same workload after QueueFlow, or null for none.</summary>
+    public string? Peer { get; init; }
+
+    /// <summary>Worker threads of the peer's server process.</summary>
+    public int PeerWorkers { get; init; } = 10;
+
     /// <summary>The jobs endpoint's prefetch (EndpointOptions.PrefetchCount), mirrored by the RabbitMQ ceiling's consumer.</summary>
     public const ushort Prefetch = 64;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using QueueFlow.Bench.Ceilings;
+using Npgsql;
 using QueueFlow.Bench.Driving;
+using QueueFlow.Bench.Peer;
 using QueueFlow.Bench.Reporting;
 using QueueFlow.Bench.Services;
 
@@ -30,7 +32,11 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             ? null
             : await TryAsync("QueueFlow run", ct => new QueueFlowBenchmark(options, _settings, Progress).RunAsync(ct), cancellationToken);
 
-        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures);
+        var peer = options.Peer is null
+            ? null
+            : await TryAsync("Hangfire run", ct => new HangfireBenchmark(options, PeerConnectionString(), Progress).RunAsync(ct), cancellationToken);
+
+        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures) { Peer = peer };
         Console.Out.Write(ReportPrinter.Render(report, commandLine));
         return _failures.Count > 0 || !report.Healthy ? 1 : 0;
     }
@@ -52,6 +58,15 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             return await ceiling.RunAsync(options.CeilingMessages, Warmup(options.CeilingMessages), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The peer's own database on the same server (ops/bench creates it empty as the bench database's name
+    /// plus <c>_hangfire</c>), unless QUEUEFLOW_BENCH_PEER_CONNECTION_STRING names another.
+    /// </summary>
+    string PeerConnectionString() =>
+        Environment.GetEnvironmentVariable(HangfireStorageFactory.ConnectionVariable) is { Length: > 0 } configured
+            ? configured
+            : new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Database = _settings.DatabaseName + "_hangfire" }.ConnectionString;
 
     /// <summary>A tenth, at most a thousand, run first and not counted, so JIT and cold caches stay out of the ceiling.</summary>
     static int Warmup(int measured) => Math.Min(1000, measured / 10);

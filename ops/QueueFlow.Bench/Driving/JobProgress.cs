@@ -11,6 +11,7 @@ internal sealed class JobProgress(Guid jobId, bool measured)
     readonly Lock _gate = new();
     readonly HashSet<Guid> _attempts = [];
     readonly List<double> _hopMilliseconds = [];
+    readonly List<long> _answeredAt = [];
     readonly TaskCompletionSource<string> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     long _lastAnswerPublishedAt;
 
@@ -31,6 +32,16 @@ internal sealed class JobProgress(Guid jobId, bool measured)
         {
             lock (_gate)
                 return [.. _hopMilliseconds];
+        }
+    }
+
+    /// <summary>When each task was answered: the completions' timeline, for the rate by quarter of the run.</summary>
+    public IReadOnlyList<long> AnsweredAt
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _answeredAt];
         }
     }
 
@@ -58,6 +69,7 @@ internal sealed class JobProgress(Guid jobId, bool measured)
         lock (_gate)
         {
             _lastAnswerPublishedAt = at;
+            _answeredAt.Add(at);
             Answers++;
         }
     }

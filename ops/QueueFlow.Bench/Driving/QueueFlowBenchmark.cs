@@ -47,36 +47,42 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             await simulator.StartAsync(TaskQueue, cancellationToken);
             await using var listener = new JobEndListener(broker, _board);
             await listener.StartAsync(cancellationToken);
-            var driver = new JobDriver(broker, _board, JobsQueue, Workflow, _runId, options.Concurrency);
+            var driver = new JobDriver(broker, _board, JobsQueue, Workflow, _runId);
+            var dataSource = settings.CreateDataSource(maxPoolSize: 4);
+            await using var dataSourceScope = dataSource;
 
             if (options.WarmupJobs > 0)
             {
-                progress($"warm-up: {options.WarmupJobs} jobs (not measured)");
-                var warmup = await driver.RunAsync(options.WarmupJobs, measured: false, options.Timeout, cancellationToken);
+                // Closed-loop even when the measured run is paced: warming up only needs the code paths hot.
+                progress($"warm-up: {options.WarmupJobs} jobs, {options.Concurrency} in flight (not measured)");
+                var warmup = await driver.RunAsync(new Launcher(options.Concurrency, rate: null), options.WarmupJobs, measured: false, options.Timeout, cancellationToken);
                 if (warmup.TimedOut)
                     throw new TimeoutException($"the warm-up jobs did not all finish within {options.Timeout.TotalSeconds:0}s; worker log tail:\n{fleet.Workers[0].LogTail(40)}");
             }
 
-            progress($"measuring: {options.Jobs} jobs × {options.TasksPerJob} tasks, {options.Concurrency} in flight, {options.Instances} instance(s)");
+            var pace = options.Rate is { } rate ? $"paced at {rate:0.#} jobs/s" : $"{options.Concurrency} in flight";
+            progress($"measuring: {options.Jobs} jobs × {options.TasksPerJob} tasks, {pace}, {options.Instances} instance(s)");
+            var sizesBefore = await TableSizes.ReadAsync(dataSource, cancellationToken);
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
-            var (elapsed, timedOut) = await driver.RunAsync(options.Jobs, measured: true, options.Timeout, cancellationToken);
+            var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
-            var peaks = fleet.PeakResidentBytes();
+            var memory = new WorkerMemory(fleet.PeakResidentBytes(), fleet.ResidentBytes());
+            var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
 
-            var dataSource = settings.CreateDataSource(maxPoolSize: 4);
-            await using (dataSource)
+            var store = new JobStore(dataSource);
+            var verification = await store.VerifyAsync(_board.AllIds, cancellationToken);
+            var deadLettered = (await broker.InspectAsync(ErrorQueue, cancellationToken))?.Messages ?? 0;
+            var logs = WorkerLogSummary.Read(fleet.LogPaths);
+            var result = Summarize(run, cpu, memory, verification, deadLettered, logs, broker.Disconnects) with
             {
-                var store = new JobStore(dataSource);
-                var verification = await store.VerifyAsync(_board.AllIds, cancellationToken);
-                var deadLettered = (await broker.InspectAsync(ErrorQueue, cancellationToken))?.Messages ?? 0;
-                var logs = WorkerLogSummary.Read(fleet.LogPaths);
-                var result = Summarize(elapsed, timedOut, cpu, peaks, verification, deadLettered, logs, broker.Disconnects);
-                if (!options.KeepJobs)
-                    await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);
-                return result;
-            }
+                TablesBefore = sizesBefore,
+                TablesAfter = sizesAfter,
+            };
+            if (!options.KeepJobs)
+                await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);
+            return result;
         }
         finally
         {
@@ -106,7 +112,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
         return environment;
     }
 
-    QueueFlowResult Summarize(TimeSpan elapsed, bool timedOut, CpuSplit cpu, IReadOnlyList<long> peaks,
+    QueueFlowResult Summarize(LaunchResult run, CpuSplit cpu, WorkerMemory memory,
         JobVerification verification, uint deadLettered, WorkerLogSummary logs, int driverDisconnects)
     {
         var measured = _board.Measured;
@@ -116,12 +122,13 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             Jobs = measured.Count,
             JobsFinished = finished.Count,
             Completions = measured.Sum(j => (long)(j.Answers - j.DuplicateDispatches)),
-            Elapsed = elapsed,
-            TimedOut = timedOut,
+            Elapsed = run.Elapsed,
+            TimedOut = run.TimedOut,
+            Quarters = QuarterRates.Of(measured.SelectMany(j => j.AnsweredAt), run.StartedAt, run.Elapsed),
             Hop = LatencySummary.Of(measured.SelectMany(j => j.HopMilliseconds)),
             Start = LatencySummary.Of(measured.Where(j => j.FirstDispatchAt != 0).Select(j => Stopwatch.GetElapsedTime(j.StartPublishedAt, j.FirstDispatchAt).TotalMilliseconds)),
             EndToEnd = LatencySummary.Of(finished.Select(j => Stopwatch.GetElapsedTime(j.StartPublishedAt, j.FinishedAt).TotalMilliseconds)),
-            WorkerPeakBytes = peaks,
+            WorkerMemory = memory,
             Verification = verification,
             DuplicateDispatches = measured.Sum(j => (long)j.DuplicateDispatches),
             UnknownDispatches = _board.UnknownDispatches,

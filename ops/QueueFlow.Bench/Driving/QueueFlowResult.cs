@@ -20,8 +20,15 @@ internal sealed record QueueFlowResult
     /// <summary>Publishing StartJob to receiving JobCompleted.</summary>
     public required LatencySummary EndToEnd { get; init; }
 
-    /// <summary>VmHWM of each worker process, in bytes.</summary>
-    public required IReadOnlyList<long> WorkerPeakBytes { get; init; }
+    /// <summary>Completions/s in each quarter of the measured run.</summary>
+    public required QuarterRates Quarters { get; init; }
+
+    /// <summary>Peak and final resident memory of each worker process.</summary>
+    public required WorkerMemory WorkerMemory { get; init; }
+
+    /// <summary>QueueFlow's hot tables right before and right after the measured run (empty when unreadable).</summary>
+    public IReadOnlyList<TableSize> TablesBefore { get; init; } = [];
+    public IReadOnlyList<TableSize> TablesAfter { get; init; } = [];
     /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
     public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }

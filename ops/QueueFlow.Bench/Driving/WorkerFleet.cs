@@ -51,6 +51,9 @@ internal sealed class WorkerFleet : IAsyncDisposable
     /// <summary>VmHWM of each worker, read before they stop: the high-water mark is gone with the process.</summary>
     public IReadOnlyList<long> PeakResidentBytes() => [.. _workers.Select(w => w.PeakResidentBytes() ?? 0)];
 
+    /// <summary>VmRSS of each worker now: beside the peak, whether memory came back down or kept growing.</summary>
+    public IReadOnlyList<long> ResidentBytes() => [.. _workers.Select(w => w.ResidentBytes() ?? 0)];
+
     public WorkerProcess? FirstExited() => _workers.FirstOrDefault(w => w.HasExited);
 
     public IReadOnlyList<string> LogPaths => [.. _workers.Select(w => w.LogPath)];

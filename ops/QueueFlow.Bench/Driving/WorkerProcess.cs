@@ -24,7 +24,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(string workerDll, IReadOnlyDictionary<string, string> environment, string logPath)
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="workerDll"/> <paramref name="arguments"/></c>; every output line goes to the
+    /// log, and each standard-output line also to <paramref name="onOutput"/> when given (the peer's server reports
+    /// its steps that way).
+    /// </summary>
+    public static WorkerProcess Start(string workerDll, IReadOnlyDictionary<string, string> environment, string logPath,
+        IReadOnlyList<string>? arguments = null, Action<string>? onOutput = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,12 +40,19 @@ internal sealed class WorkerProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(workerDll)!,
         };
         start.ArgumentList.Add(workerDll);
+        foreach (var argument in arguments ?? [])
+            start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
 
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, line) => Write(log, line.Data);
+        process.OutputDataReceived += (_, line) =>
+        {
+            Write(log, line.Data);
+            if (line.Data is { } data)
+                onOutput?.Invoke(data);
+        };
         process.ErrorDataReceived += (_, line) => Write(log, line.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -49,6 +62,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>Peak resident set (VmHWM) so far, in bytes; null once the process is gone.</summary>
     public long? PeakResidentBytes() => ReadStatusKilobytes("VmHWM:") * 1024;
+
+    /// <summary>Resident set (VmRSS) now, in bytes; null once the process is gone.</summary>
+    public long? ResidentBytes() => ReadStatusKilobytes("VmRSS:") * 1024;
 
     /// <summary>User + system CPU the worker has used so far.</summary>
     public TimeSpan CpuTime()

@@ -1,5 +1,6 @@
 using QueueFlow.Bench.Ceilings;
 using QueueFlow.Bench.Driving;
+using QueueFlow.Bench.Peer;
 
 namespace QueueFlow.Bench.Reporting;
 
@@ -13,7 +14,11 @@ internal sealed record BenchReport(
     CeilingResult? Postgres,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>The peer's run, when one was asked for and did not fail.</summary>
+    public PeerResult? Peer { get; init; }
+
     /// <summary>Every job reached Completed, nothing was dead-lettered, nothing timed out, no service restarted.</summary>
     public bool Healthy => QueueFlow is null || (QueueFlow.Verification.AllCompleted && !QueueFlow.TimedOut && QueueFlow.DeadLettered == 0
-        && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0);
+        && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0)
+        && (Peer is null || (Peer.Succeeded == Peer.Expected && !Peer.TimedOut));
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using QueueFlow.Bench.Ceilings;
 using QueueFlow.Bench.Driving;
+using QueueFlow.Bench.Peer;
 using static System.FormattableString;
 
 namespace QueueFlow.Bench.Reporting;
@@ -16,7 +17,7 @@ internal static class ReportPrinter
         var text = new StringBuilder();
         text.AppendLine();
         text.Append(table.ToText());
-        foreach (var check in Checks(report.QueueFlow).Concat(report.Notes))
+        foreach (var check in Checks(report.QueueFlow).Concat(PeerChecks(report.Peer)).Concat(report.Notes))
             text.AppendLine("  * " + check);
         text.AppendLine();
         text.AppendLine("Markdown (paste into the README):");
@@ -38,20 +39,43 @@ internal static class ReportPrinter
 
         if (report.QueueFlow is { } q)
         {
+            var pace = o.Rate is { } rate ? Invariant($"new jobs paced at {rate:0.##}/s (open loop)") : Invariant($"at most {o.Concurrency} jobs in flight");
             table.Add("Workload", Invariant($"{q.Jobs:N0} jobs × {o.TasksPerJob} tasks"),
-                    Invariant($"sequential chain, at most {o.Concurrency} jobs in flight, {o.Instances} worker process(es), {o.WarmupJobs} warm-up jobs not counted"))
+                    Invariant($"sequential chain, {pace}, {o.Instances} worker process(es), {o.WarmupJobs} warm-up jobs not counted"))
                 .Add("QueueFlow completions/s", Invariant($"{q.CompletionsPerSecond:N1}"),
                     Invariant($"{q.Completions:N0} task completions in {q.Elapsed.TotalSeconds:0.0} s, first StartJob to last JobCompleted{(q.TimedOut ? " — TIMED OUT" : string.Empty)}"))
                 .Add("QueueFlow jobs/s", Invariant($"{q.JobsPerSecond:N1}"), Invariant($"{q.JobsFinished:N0} jobs ended"))
                 .Add("CompleteTask → next RunTask", Median(q.Hop), Percentiles(q.Hop))
                 .Add("StartJob → first RunTask", Median(q.Start), Percentiles(q.Start))
-                .Add("Job end to end", Median(q.EndToEnd), Percentiles(q.EndToEnd))
+                .Add("Job end to end", Median(q.EndToEnd), Percentiles(q.EndToEnd));
+            // The hop above, named by the load it was measured at, when that load is the point of the run.
+            if (o.Rate is not null || o.Concurrency == 1)
+                table.Add(LoadLatencyLabel(o), Median(q.Hop), LoadLatencyDetail(o, q));
+            table
                 .Add("CPU during the measured run", Invariant($"{q.Cpu.Workers / q.Elapsed:0.00} cores"),
                     Invariant($"busy on average in the worker process(es), of {m.Cores}; the driver (simulated task workers) {q.Cpu.Driver / q.Elapsed:0.00}, PostgreSQL {q.Cpu.PostgreSql / q.Elapsed:0.00}, RabbitMQ {q.Cpu.RabbitMq / q.Elapsed:0.00} cores"))
                 .Add("CPU per completion", Invariant($"{q.MillisecondsPerCompletion(q.Cpu.Total):0.00} ms"),
                     Invariant($"worker {q.MillisecondsPerCompletion(q.Cpu.Workers):0.00} ms, PostgreSQL {q.MillisecondsPerCompletion(q.Cpu.PostgreSql):0.00} ms, RabbitMQ {q.MillisecondsPerCompletion(q.Cpu.RabbitMq):0.00} ms, simulated workers {q.MillisecondsPerCompletion(q.Cpu.Driver):0.00} ms (servers: every process of theirs)"))
-                .Add("Worker peak memory", PeakMemory(q.WorkerPeakBytes),
-                    q.WorkerPeakBytes.Count == 1 ? "VmHWM of the worker process (not the driver)" : Invariant($"VmHWM, largest of {q.WorkerPeakBytes.Count} worker processes; sum {q.WorkerPeakBytes.Sum() / MiB:0} MiB"));
+                .Add("Rate by quarter", Invariant($"last ÷ first {q.Quarters.LastOverFirst:P1}"), Quarters(q.Quarters))
+                .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"));
+            foreach (var (before, after) in q.TablesBefore.Join(q.TablesAfter, b => b.Table, a => a.Table, (b, a) => (b, a)))
+            {
+                table.Add($"Table {before.Table}", Invariant($"{before.TotalBytes / MiB:0.0} → {after.TotalBytes / MiB:0.0} MiB"),
+                    Invariant($"pg_total_relation_size before → after the measured run; indexes (pg_indexes_size) {before.IndexBytes / MiB:0.0} → {after.IndexBytes / MiB:0.0} MiB"));
+            }
+        }
+
+        if (report.Peer is { } p)
+        {
+            table.Add($"{p.Name} completions/s", Invariant($"{p.CompletionsPerSecond:N1}"),
+                    Invariant($"{p.Completions:N0} steps of {p.ChainsFinished:N0}/{p.Chains:N0} chains in {p.Elapsed.TotalSeconds:0.0} s, same workload; {p.Versions}, server in its own process with {p.Workers} workers{(p.TimedOut ? " — TIMED OUT" : string.Empty)}"))
+                .Add($"{p.Name} step n → step n+1 start", Median(p.StepWait), "enqueue of the next step (in step n) → its start; " + Percentiles(p.StepWait))
+                .Add($"{p.Name} CPU per completion", Invariant($"{p.MillisecondsPerCompletion(p.Cpu.Total):0.00} ms"),
+                    Invariant($"server {p.MillisecondsPerCompletion(p.Cpu.Workers):0.00} ms, PostgreSQL {p.MillisecondsPerCompletion(p.Cpu.PostgreSql):0.00} ms, RabbitMQ (unused) {p.MillisecondsPerCompletion(p.Cpu.RabbitMq):0.00} ms, driver {p.MillisecondsPerCompletion(p.Cpu.Driver):0.00} ms"))
+                .Add($"{p.Name} rate by quarter", Invariant($"last ÷ first {p.Quarters.LastOverFirst:P1}"), Quarters(p.Quarters))
+                .Add($"{p.Name} server memory", Memory(p.ServerMemory), MemoryDetail(p.ServerMemory, "server"));
+            if (report.QueueFlow is { } ours)
+                table.Add($"QueueFlow ÷ {p.Name}", Invariant($"{ours.CompletionsPerSecond / p.CompletionsPerSecond:0.00}×"), "completions/s ÷ completions/s");
         }
 
         table.Add("RabbitMQ ceiling", Ceiling(report.RabbitMq, "msgs/s"), report.RabbitMq?.Detail ?? "not measured")
@@ -72,7 +96,23 @@ internal static class ReportPrinter
         ? "no samples"
         : Invariant($"p95 {s.P95:0.0} ms, p99 {s.P99:0.0} ms, max {s.Max:0.0} ms, mean {s.Mean:0.0} ms; {s.Count:N0} samples");
 
-    static string PeakMemory(IReadOnlyList<long> peaks) => peaks.Count == 0 ? "—" : Invariant($"{peaks.Max() / MiB:0} MiB");
+    static string LoadLatencyLabel(BenchOptions o) => o.Rate is { } rate
+        ? Invariant($"Latency at {rate:0.##} jobs/s")
+        : o.Concurrency == 1 ? "Latency, 1 job in flight" : Invariant($"Latency at {o.Concurrency} in flight");
+
+    static string LoadLatencyDetail(BenchOptions o, QueueFlowResult q) =>
+        q.Hop.Count == 0 ? "no samples" : Invariant($"CompleteTask → next RunTask p50 {q.Hop.P50:0.0} ms, p99 {q.Hop.P99:0.0} ms at {q.CompletionsPerSecond:N1} completions/s{(o.Rate is null ? string.Empty : " (compare with a default run's peak)")}");
+
+    static string Quarters(QuarterRates r) =>
+        "completions/s per quarter of the measured run: " + string.Join(", ", r.PerSecond.Select(v => Invariant($"{v:N1}")));
+
+    static string Memory(WorkerMemory m) => m.PeakBytes.Count == 0
+        ? "—"
+        : Invariant($"peak {m.PeakBytes.Max() / MiB:0} MiB, final {m.FinalBytes.Max() / MiB:0} MiB");
+
+    static string MemoryDetail(WorkerMemory m, string what) => m.PeakBytes.Count == 1
+        ? Invariant($"VmHWM and VmRSS of the {what} process at the end of the measured run (not the driver)")
+        : Invariant($"VmHWM and VmRSS, largest of {m.PeakBytes.Count} {what} processes; sums {m.PeakBytes.Sum() / MiB:0} and {m.FinalBytes.Sum() / MiB:0} MiB");
 
     static string Ceiling(CeilingResult? ceiling, string unit) => ceiling is null
         ? "—"
@@ -81,6 +121,15 @@ internal static class ReportPrinter
     static string Fraction(QueueFlowResult flow, CeilingResult? ceiling) => ceiling is null
         ? "—"
         : Invariant($"{flow.CompletionsPerSecond / ceiling.PerSecond:P1}");
+
+    static IEnumerable<string> PeerChecks(PeerResult? p)
+    {
+        if (p is null)
+            yield break;
+        yield return p.Succeeded == p.Expected
+            ? Invariant($"{p.Name}: all {p.Expected:N0} steps (warm-up included) are Succeeded")
+            : Invariant($"{p.Name}: only {p.Succeeded:N0} of {p.Expected:N0} steps are Succeeded");
+    }
 
     static IEnumerable<string> Checks(QueueFlowResult? q)
     {
