@@ -60,7 +60,7 @@ public static class DeadLetterEndpoints
         string? status = null, string? source = null, string? reason = null, string? messageType = null, string? jobId = null,
         string? taskId = null, string? from = null, string? to = null, string? limit = null, string? cursor = null)
     {
-        if (ListQuery.Enum<DeadLetterStatus>(request, nameof(status), out var statusValue) is { } badStatus)
+        if (ListQuery.Enums<DeadLetterStatus>(request, nameof(status), out var statuses) is { } badStatus)
             return badStatus;
         if (ListQuery.Enum<DeadLetterSource>(request, nameof(source), out var sourceValue) is { } badSource)
             return badSource;
@@ -81,7 +81,7 @@ public static class DeadLetterEndpoints
 
         var filter = new DeadLetterFilter
         {
-            Status = statusValue, Source = sourceValue, Reason = reason, MessageType = messageType, JobId = job, TaskId = taskId,
+            Statuses = statuses, Source = sourceValue, Reason = reason, MessageType = messageType, JobId = job, TaskId = taskId,
             From = fromValue, To = toValue,
         };
         var scope = DeadLetterQuery.Scope("dead-letters", filter);
