@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using QueueFlow.Api.DeadLetters;
@@ -13,6 +14,7 @@ using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Overview;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
+using QueueFlow.Api.Stats;
 using QueueFlow.Api.Seeds.Camunda;
 using QueueFlow.Api.Seeds.Cognite;
 using QueueFlow.Api.Seeds.Itential;
@@ -55,6 +57,9 @@ public static class ApiServiceCollectionExtensions
         services.Configure<KestrelServerOptions>(k => k.ConfigureEndpointDefaults(l => l.Use(KestrelProblemResponses.Use)));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi(o => o.AddQueueFlowContract());
+
+        // A host that knows the broker registers its reader first; alone, the API reports every backlog as unknown.
+        services.TryAddSingleton<IQueueBacklogReader, NoQueueBacklogReader>();
         return builder;
     }
 
@@ -75,6 +80,7 @@ public static class ApiServiceCollectionExtensions
         app.MapBulkContinueEndpoint();
         app.MapDeadLetterEndpoints();
         app.MapOverviewEndpoint();
+        app.MapStatsEndpoint();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();
