@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using QueueFlow.Contracts;
+using QueueFlow.IntegrationTests.Api;
+using QueueFlow.IntegrationTests.Infrastructure;
+using static QueueFlow.IntegrationTests.Api.ApiCalls;
+using static QueueFlow.IntegrationTests.Api.JobRoutes;
+
+namespace QueueFlow.IntegrationTests.Dashboard;
+
+/// <summary>The dashboard in headless chromium against the real services: what an operator and a reader see and do.</summary>
+[Collection(SharedWorkerGroup.Name)]
+public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) : IClassFixture<DashboardHost>
+{
+    static readonly string Screenshots = Path.Combine(RepoRoot(), "docs", "screenshots");
+
+    [Fact]
+    public async Task Should_show_the_jobs_the_database_holds_on_the_overview()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-overview"), 2));
+        var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        await TaskWhenAsync(admin, id, "t1", "Running");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await using (var db = host.Api.Services.GetRequiredService<IDbContextFactory<QueueFlow.Persistence.QueueFlowDbContext>>().CreateDbContext())
+        {
+            // Jobs only finish while the page is open in this test by its own doing, and it starts none after this read.
+            var completed = await db.Jobs.CountAsync(j => j.Status == JobStatus.Completed);
+            await Assertions.Expect(page.Locator("[data-jobs=Completed] b")).ToHaveTextAsync(completed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await Assertions.Expect(page.Locator("svg.chart")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "overview.png") });
+
+        await page.ClickAsync("[data-jobs=Running]");
+        await Assertions.Expect(page.Locator($"tr[data-job='{id}']")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "jobs.png") });
+        await page.ClickAsync($"a[href$='/jobs/{id}']");
+        await Assertions.Expect(page.Locator("svg.graph g[data-task=t1].s-Running")).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Should_show_a_task_failing_without_a_reload_and_retry_it_to_completion()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-retry"), 1));
+        var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await page.GotoAsync($"/dashboard/jobs/{id}");
+        await Assertions.Expect(page.Locator("[data-task-status]")).ToHaveTextAsync("Running");
+
+        // The failure happens behind the page's back; the page must show it by itself.
+        Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = "printer on fire", Terminal = true })).Status);
+        await Assertions.Expect(page.Locator("[data-task-status]")).ToHaveTextAsync("Failed", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("tr[data-task=t1] .error-text")).ToHaveTextAsync("printer on fire");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "job.png") });
+
+        await page.ClickAsync("button[data-action=retry]");
+        var retried = await TaskWhenAsync(admin, id, "t1", "Running");
+        Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new CompleteTask { JobId = id, TaskId = "t1", AttemptId = retried.GetProperty("attemptId").GetGuid() })).Status);
+        await Assertions.Expect(page.Locator("[data-job-status]")).ToHaveTextAsync("Completed", new() { Timeout = 15_000 });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Should_cancel_every_open_job_of_a_filter_after_confirmation()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-bulk"), 1));
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            ids.Add(await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}"""));
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await page.GotoAsync($"/dashboard/jobs?workflow={name}&status=Running");
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.ClickAsync("button[name=bulk][value=cancel]");
+        await Assertions.Expect(page.Locator(".message")).ToHaveTextAsync("cancelled 3 of 3 matched", new() { Timeout = 30_000 });
+        foreach (var id in ids)
+            await JobWhenAsync(admin, id, "Cancelled");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Should_show_a_reader_no_actions_and_refuse_forged_requests()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-reader"), 1));
+        var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        await TaskWhenAsync(admin, id, "t1", "Running");
+
+        // Nothing without a key.
+        var anonymous = await page.APIRequest.PostAsync($"/dashboard/jobs/{id}/cancel", new() { MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.Unauthorized, anonymous.Status);
+
+        await DashboardHost.SignInAsync(page, ApiFactory.ReaderKey);
+        await page.GotoAsync($"/dashboard/jobs/{id}");
+        await Assertions.Expect(page.Locator("[data-job-status]")).ToHaveTextAsync("Running");
+        await Assertions.Expect(page.Locator("button[data-action]")).ToHaveCountAsync(0);
+        await page.GotoAsync("/dashboard/jobs");
+        await Assertions.Expect(page.Locator("form.bulk")).ToHaveCountAsync(0);
+
+        // The reader's own cookie and a valid token still cannot act; no token at all is refused before anything else.
+        var token = await page.Locator("header form input[type=hidden]").First.GetAttributeAsync("value");
+        var field = await page.Locator("header form input[type=hidden]").First.GetAttributeAsync("name");
+        var withToken = await page.APIRequest.PostAsync($"/dashboard/jobs/{id}/cancel", new() { Form = FormOf(page, field!, token!), MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.Forbidden, withToken.Status);
+        var forged = await page.APIRequest.PostAsync($"/dashboard/jobs/{id}/cancel", new() { Form = FormOf(page, field!, "forged"), MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.BadRequest, forged.Status);
+        Assert.Equal("Running", (await JobAsync(admin, id)).GetProperty("status").GetString());
+        Assert.Empty(errors);
+    }
+
+    static IFormData FormOf(IPage page, string field, string value)
+    {
+        var form = page.APIRequest.CreateFormData();
+        form.Set(field, value);
+        return form;
+    }
+
+    static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QueueFlow.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? AppContext.BaseDirectory;
+    }
+}
