@@ -5,14 +5,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using QueueFlow.Api.DeadLetters;
+using QueueFlow.Api.Events;
 using QueueFlow.Api.Jobs;
 using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Overview;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
+using QueueFlow.Api.Stats;
 using QueueFlow.Api.Seeds.Camunda;
 using QueueFlow.Api.Seeds.Cognite;
 using QueueFlow.Api.Seeds.Itential;
@@ -40,6 +43,8 @@ public static class ApiServiceCollectionExtensions
                 "Api:Keys: every key needs a Key of at least 16 characters and a Role of reader, operator or admin.")
             .ValidateOnStart();
 
+        services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -55,6 +60,9 @@ public static class ApiServiceCollectionExtensions
         services.Configure<KestrelServerOptions>(k => k.ConfigureEndpointDefaults(l => l.Use(KestrelProblemResponses.Use)));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi(o => o.AddQueueFlowContract());
+
+        // A host that knows the broker registers its reader first; alone, the API reports every backlog as unknown.
+        services.TryAddSingleton<IQueueBacklogReader, NoQueueBacklogReader>();
         return builder;
     }
 
@@ -75,6 +83,8 @@ public static class ApiServiceCollectionExtensions
         app.MapBulkContinueEndpoint();
         app.MapDeadLetterEndpoints();
         app.MapOverviewEndpoint();
+        app.MapStatsEndpoint();
+        app.MapEventEndpoints();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();

@@ -23,7 +23,7 @@ public static class BulkRun
         ApiAnswer? failure = null;
         var clock = Stopwatch.StartNew();
 
-        async Task Walk(Action<Totals> progress)
+        async Task Walk(Action<Totals, bool> progress)
         {
             string? cursor = null;
             do
@@ -38,24 +38,39 @@ public static class BulkRun
                 var items = answer.Body.GetProperty("items").EnumerateArray().ToList();
                 totals = new Totals(totals.Matched + answer.Body.GetProperty("matched").GetInt32(), totals.Done + answer.Body.GetProperty(doneProperty).GetInt32(),
                     totals.Pages + 1, [.. totals.Items, .. items]);
-                progress(totals);
                 cursor = Output.Text(answer.Body, "nextCursor");
+                progress(totals, cursor is not null);
             }
             while (cursor is not null);
         }
 
+        string Line(Totals t) => $"{verb}: {t.Done} of {t.Matched} matched, {Rate(t.Done, clock.Elapsed)}/s, page {t.Pages}";
+
         if (output.Json)
         {
-            await Walk(_ => { }).ConfigureAwait(false);
+            await Walk((_, _) => { }).ConfigureAwait(false);
+        }
+        else if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Redirected to a file or a pipe: one plain line a page, nothing redrawn.
+            await Walk((t, _) => Console.Out.WriteLine(Line(t))).ConfigureAwait(false);
         }
         else
         {
-            await AnsiConsole.Progress().AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+            await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask($"{verb}: 0 of 0 matched").IsIndeterminate();
-                    await Walk(t => task.Description = Markup.Escape($"{verb}: {t.Done} of {t.Matched} matched, {Rate(t.Matched, clock.Elapsed)}/s, page {t.Pages}")).ConfigureAwait(false);
+                    // The routes page by cursor and count what each page took, so the whole is known only at the last page:
+                    // the bar measures done against what matched so far, plus one more page while a cursor comes back.
+                    var task = context.AddTask(Markup.Escape($"{verb}: 0 of 0 matched"), maxValue: 1);
+                    await Walk((t, more) =>
+                    {
+                        var lastPage = t.Items.Count == 0 ? 0 : t.Items.Count / t.Pages;
+                        task.MaxValue = Math.Max(1, t.Matched + (more ? lastPage : 0));
+                        task.Value = t.Matched == 0 && !more ? task.MaxValue : t.Done;
+                        task.Description = Markup.Escape(Line(t));
+                    }).ConfigureAwait(false);
                     task.StopTask();
                 }).ConfigureAwait(false);
         }
@@ -69,6 +84,7 @@ public static class BulkRun
         return totals.Done == totals.Matched ? ExitCodes.Ok : ExitCodes.Partial;
     }
 
+    /// <summary>Items done per second since the run began.</summary>
     static string Rate(int count, TimeSpan elapsed) =>
         (count / Math.Max(elapsed.TotalSeconds, 0.001)).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
 }

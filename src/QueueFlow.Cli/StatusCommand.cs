@@ -8,11 +8,12 @@ public static class StatusCommand
 {
     public static Command Build()
     {
-        var command = new Command("status", "Jobs and tasks per status, dead letters, the oldest running task, outbox and timer lag");
+        var command = new Command("status", "Jobs and tasks per status, backlog per task queue, dead letters, the oldest running task, outbox and timer lag");
         command.SetAction(async (parse, ct) => await JobCommands.Print(parse, "api/overview", overview =>
         {
             Output.Table(["jobs", "count"], Counts(overview, "jobs"));
             Output.Table(["tasks", "count"], Counts(overview, "tasks"));
+            Output.Table(["queue", "waiting", "unacked", "consumers", "running", "failed"], Queues(overview));
             Output.Table(["dead letters", "count"], Counts(overview, "deadLetters"));
             var oldest = overview.GetProperty("oldestRunningTask");
             Console.Out.WriteLine(oldest.ValueKind == JsonValueKind.Object
@@ -26,6 +27,25 @@ public static class StatusCommand
 
     static IEnumerable<string?[]> Counts(JsonElement overview, string property) =>
         overview.GetProperty(property).EnumerateObject().Select(p => new[] { p.Name, p.Value.GetRawText() });
+
+    /// <summary>One row per task queue: the broker's backlog ("?" when the broker could not be read) beside the tasks the database holds.</summary>
+    static IEnumerable<string?[]> Queues(JsonElement overview) =>
+        overview.TryGetProperty("queues", out var queues) && queues.ValueKind == JsonValueKind.Array
+            ? queues.EnumerateArray().Select(q =>
+            {
+                var backlog = q.GetProperty("backlog");
+                var known = backlog.ValueKind == JsonValueKind.Object;
+                return new[]
+                {
+                    Output.Text(q, "queue"),
+                    known ? Output.Text(backlog, "ready") : "?",
+                    known ? Output.Text(backlog, "unacknowledged") : "?",
+                    known ? Output.Text(backlog, "consumers") : "?",
+                    Output.Text(q.GetProperty("tasks"), "Running"),
+                    Output.Text(q.GetProperty("tasks"), "Failed"),
+                };
+            })
+            : [];
 
     static string Seconds(JsonElement element, string property) =>
         element.GetProperty(property).GetDouble().ToString("0", System.Globalization.CultureInfo.InvariantCulture);

@@ -21,7 +21,7 @@ namespace QueueFlow.Api.DeadLetters;
 /// </summary>
 public static class DeadLetterEndpoints
 {
-    public const int DefaultBulkLimit = 100;
+    public const int DefaultBulkLimit = BulkByFilter.DefaultLimit;
 
     public static RouteGroupBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -60,7 +60,7 @@ public static class DeadLetterEndpoints
         string? status = null, string? source = null, string? reason = null, string? messageType = null, string? jobId = null,
         string? taskId = null, string? from = null, string? to = null, string? limit = null, string? cursor = null)
     {
-        if (ListQuery.Enum<DeadLetterStatus>(request, nameof(status), out var statusValue) is { } badStatus)
+        if (ListQuery.Enums<DeadLetterStatus>(request, nameof(status), out var statuses) is { } badStatus)
             return badStatus;
         if (ListQuery.Enum<DeadLetterSource>(request, nameof(source), out var sourceValue) is { } badSource)
             return badSource;
@@ -81,7 +81,7 @@ public static class DeadLetterEndpoints
 
         var filter = new DeadLetterFilter
         {
-            Status = statusValue, Source = sourceValue, Reason = reason, MessageType = messageType, JobId = job, TaskId = taskId,
+            Statuses = statuses, Source = sourceValue, Reason = reason, MessageType = messageType, JobId = job, TaskId = taskId,
             From = fromValue, To = toValue,
         };
         var scope = DeadLetterQuery.Scope("dead-letters", filter);
@@ -131,30 +131,27 @@ public static class DeadLetterEndpoints
         if (bad is not null)
             return bad;
         if ((request!.Ids is null) == (request.Filter is null))
-            return Invalid("$", "Give either ids or filter, not both.");
+            return BulkByFilter.Invalid("$", "Give either ids or filter, not both.");
         if (request.Ids is { } given && given.Count is < 1 or > JobControlEndpoints.MaxBulkIds)
-            return Invalid("$.ids", $"ids must name from 1 to {JobControlEndpoints.MaxBulkIds} dead letters.");
+            return BulkByFilter.Invalid("$.ids", $"ids must name from 1 to {JobControlEndpoints.MaxBulkIds} dead letters.");
         if (request.Edit is { IsEmpty: false } && (!allowEdit || request.Ids is not { Count: 1 }))
-            return Invalid("$.edit", allowEdit ? "edit applies to one dead letter: give exactly one id." : "a discard takes no edit.");
+            return BulkByFilter.Invalid("$.edit", allowEdit ? "edit applies to one dead letter: give exactly one id." : "a discard takes no edit.");
         if (request.Edit?.Body is { ValueKind: not System.Text.Json.JsonValueKind.Object })
-            return Invalid("$.edit.body", "edit.body must be the whole message as a JSON object.");
+            return BulkByFilter.Invalid("$.edit.body", "edit.body must be the whole message as a JSON object.");
 
-        var limit = request.Limit ?? DefaultBulkLimit;
-        if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
-            return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
+        if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
+            return badLimit;
         var scope = DeadLetterQuery.Scope(allowEdit ? "replay" : "discard", request.Filter);
         DeadLetterKey? after = null;
         if (request.Cursor is { } cursor && (after = DeadLetterQuery.Decode(cursor, scope, out var otherFilter)) is null)
-            return Invalid("$.cursor", otherFilter
-                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
-                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+            return BulkByFilter.InvalidCursor(otherFilter);
 
         IReadOnlyList<Guid> ids;
         string? next = null;
         if (request.Filter is { } f)
         {
-            if (f.From is { } from && f.To is { } to && from >= to)
-                return Invalid("$.filter.to", "filter.to must be later than filter.from.");
+            if (BulkByFilter.Range(f.From, f.To) is { } badRange)
+                return badRange;
             var filter = new DeadLetterFilter
             {
                 Status = DeadLetterStatus.Pending, Source = f.Source, Reason = f.Reason, MessageType = f.MessageType, JobId = f.JobId,
@@ -163,12 +160,7 @@ public static class DeadLetterEndpoints
             List<DeadLetterKey> keys;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
                 keys = await DeadLetterQuery.Oldest(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (keys.Count > limit)
-            {
-                keys.RemoveRange(limit, keys.Count - limit);
-                next = DeadLetterQuery.Encode(keys[^1], scope);
-            }
-
+            next = BulkByFilter.Page(keys, limit, last => DeadLetterQuery.Encode(last, scope));
             ids = [.. keys.Select(k => k.Id)];
         }
         else
@@ -185,8 +177,4 @@ public static class DeadLetterEndpoints
     }
 
     static ProblemHttpResult Unknown(string id) => ApiProblems.NotFound($"No dead letter has the id '{id}'.");
-
-    static ProblemHttpResult Invalid(string path, string detail) =>
-        ApiProblems.BadRequest(detail, new Dictionary<string, object?> { ["path"] = path });
-
 }

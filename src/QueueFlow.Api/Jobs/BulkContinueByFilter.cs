@@ -22,7 +22,7 @@ namespace QueueFlow.Api.Jobs;
 /// </summary>
 public static class BulkContinueByFilter
 {
-    public const int DefaultLimit = 100;
+    public const int DefaultLimit = BulkByFilter.DefaultLimit;
 
     public static RouteHandlerBuilder MapBulkContinueEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/api/jobs/continue", ContinueAsync).RequireAuthorization(ApiPolicies.Operate).WithTags("Jobs").WithName("ContinueJobs")
@@ -36,34 +36,30 @@ public static class BulkContinueByFilter
         HttpContext http, IRequestClient<ContinueJob> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
-        var key = http.Request.Headers[JobEndpoints.IdempotencyKeyHeader].ToString();
-        if (key.Length > 255)
-            return ApiProblems.InvalidParameter(JobEndpoints.IdempotencyKeyHeader, $"{JobEndpoints.IdempotencyKeyHeader} must be at most 255 characters.");
+        if (BulkByFilter.IdempotencyKey(http.Request, out var key) is { } badKey)
+            return badKey;
         var (request, bad) = await JsonBody.ReadAsync<BulkContinueRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
         if (request!.Filter is not { } filter)
-            return Invalid("$.filter", "filter is required: name the Failed jobs to continue (an empty filter {} takes every Failed job).");
+            return BulkByFilter.Invalid("$.filter", "filter is required: name the Failed jobs to continue (an empty filter {} takes every Failed job).");
         if (filter.Status is { } status && status != JobStatus.Failed)
-            return Invalid("$.filter.status", $"filter.status must be Failed, not {status}: only a Failed job is continued.");
-        if (filter.From is { } from && filter.To is { } to && from >= to)
-            return Invalid("$.filter.to", "filter.to must be later than filter.from.");
-        var limit = request.Limit ?? DefaultLimit;
-        if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
-            return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
+            return BulkByFilter.Invalid("$.filter.status", $"filter.status must be Failed, not {status}: only a Failed job is continued.");
+        if (BulkByFilter.Range(filter.From, filter.To) is { } badRange)
+            return badRange;
+        if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
+            return badLimit;
         (DateTimeOffset CreatedAt, Guid Id)? after = null;
         var scope = JobListQuery.Scope("continue", filter);
         if (request.Cursor is { } cursor && (after = Decode(cursor, scope, out var otherFilter)) is null)
-            return Invalid("$.cursor", otherFilter
-                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
-                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+            return BulkByFilter.InvalidCursor(otherFilter);
 
         List<(DateTimeOffset CreatedAt, Guid Id)> keys;
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is not null)
-                return Invalid("$.filter.workflow", $"No workflow is registered under the name '{filter.Workflow}'.");
+                return BulkByFilter.UnknownWorkflow(filter.Workflow!);
             var query = (filter with { Status = JobStatus.Failed, From = filter.From?.ToUniversalTime(), To = filter.To?.ToUniversalTime() })
                 .Apply(db.Jobs.AsNoTracking());
             if (after is { } last)
@@ -77,31 +73,19 @@ public static class BulkContinueByFilter
             keys = [.. rows.Select(r => (r.CreatedAt, r.CorrelationId))];
         }
 
-        string? next = null;
-        if (keys.Count > limit)
-        {
-            keys.RemoveRange(limit, keys.Count - limit);
-            next = Cursor.Encode(scope, keys[^1].CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), keys[^1].Id.ToString());
-        }
-
+        var next = BulkByFilter.Page(keys, limit, last => Cursor.Encode(scope, last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString()));
         var caller = http.User.Identity!.Name!;
         var timeout = options.Value.CommandTimeout;
-        var items = new BulkCancelItem[keys.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = BulkCancel.Degree, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            var jobId = keys[i].Id;
-            var commandId = key.Length == 0 ? NewId.NextGuid() : CommandIds.FromIdempotencyKey($"{nameof(ContinueJob)}:{jobId}", caller, key);
-            try
+        var items = await BulkByFilter.SendAsync(keys, async (row, ct) =>
             {
+                var jobId = row.Id;
+                var commandId = key.Length == 0 ? NewId.NextGuid() : CommandIds.FromIdempotencyKey($"{nameof(ContinueJob)}:{jobId}", caller, key);
                 var outcome = (await client.GetResponse<CommandOutcome>(new ContinueJob { JobId = jobId, Reason = request.Reason, CommandId = commandId }, ct,
                     RequestTimeout.After(ms: (int)timeout.TotalMilliseconds)).ConfigureAwait(false)).Message;
-                items[i] = new BulkCancelItem(jobId, outcome.Status.ToString(), outcome.JobStatus, outcome.Reason);
-            }
-            catch (RequestTimeoutException)
-            {
-                items[i] = new BulkCancelItem(jobId, BulkCancel.TimeoutStatus, null, $"The job saga did not answer within {timeout.TotalSeconds:0} s; the continue may still be applied.");
-            }
-        }).ConfigureAwait(false);
+                return new BulkCancelItem(jobId, outcome.Status.ToString(), outcome.JobStatus, outcome.Reason);
+            },
+            row => new BulkCancelItem(row.Id, BulkByFilter.TimeoutStatus, null, $"The job saga did not answer within {timeout.TotalSeconds:0} s; the continue may still be applied."),
+            cancellationToken).ConfigureAwait(false);
 
         return TypedResults.Ok(new BulkContinueResult(items.Length, items.Count(i => i.Status == nameof(CommandStatus.Accepted)), items, next));
     }
@@ -112,7 +96,4 @@ public static class BulkContinueByFilter
         && Guid.TryParse(id, out var jobId)
             ? (new DateTimeOffset(utcTicks, TimeSpan.Zero), jobId)
             : null;
-
-    static ProblemHttpResult Invalid(string path, string detail) =>
-        ApiProblems.BadRequest(detail, new Dictionary<string, object?> { ["path"] = path });
 }

@@ -35,7 +35,7 @@ public static class JobEndpoints
             .Accepts<StartJobRequest>("application/json").WithName("StartJob").WithSummary("Start a job of a registered workflow")
             .WithParameters(DeclaredParameter.Header(JobEndpoints.IdempotencyKeyHeader, "Makes a retried request the same command: the same key with the same request is answered like the first (at most 255 characters).")).WithProblems(422);
         jobs.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListJobs").WithSummary("List jobs, filtered, a page at a time")
-            .WithParameters(JobFilterQuery.StatusParameter, JobFilterQuery.WorkflowParameter, JobFilterQuery.FromParameter, JobFilterQuery.ToParameter, ListQuery.LimitParameter, ListQuery.CursorParameter);
+            .WithParameters(JobFilterQuery.StatusParameter, JobFilterQuery.WorkflowParameter, JobFilterQuery.FromParameter, JobFilterQuery.ToParameter, JobFilterQuery.SortParameter, ListQuery.LimitParameter, ListQuery.CursorParameter);
         jobs.MapGet("/{id}", GetAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJob").WithSummary("Read a job with its tasks, errors and metrics");
         jobs.MapGet("/{id}/history", HistoryAsync).RequireAuthorization(ApiPolicies.Read).WithName("GetJobHistory").WithSummary("Read a job's history, a page at a time")
             .WithParameters(ListQuery.LimitParameter, ListQuery.CursorParameter, DeclaredParameter.Query("after", "Entries after this history sequence number (0 or more); not with cursor.", "integer", "int64"));
@@ -161,7 +161,7 @@ public static class JobEndpoints
         return TypedResults.Ok(ListQuery.ToPage(rows, limit, last => HistoryQuery.Encode(jobId, last)));
     }
 
-    /// <summary>Ordered by (created_at, id): stable, and the cursor is the last row's pair. The query is <see cref="JobListQuery"/>.</summary>
+    /// <summary>Ordered by (created_at, id), oldest or newest first: stable, and the cursor is the last row's pair. The query is <see cref="JobListQuery"/>.</summary>
     static async Task<Results<Ok<Page<JobSummary>>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
@@ -169,15 +169,18 @@ public static class JobEndpoints
             return badFilter;
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
+        if (ListQuery.Enum<JobListSort>(request, "sort", out var chosenSort) is { } badSort)
+            return badSort;
+        var sort = chosenSort ?? JobListSort.Oldest;
         JobKey? after = null;
-        if (ListQuery.Text(request, "cursor") is { } cursor && (after = JobListQuery.Decode(cursor, filter, out var otherFilter)) is null)
+        if (ListQuery.Text(request, "cursor") is { } cursor && (after = JobListQuery.Decode(cursor, filter, out var otherFilter, sort)) is null)
             return ListQuery.InvalidCursor(otherFilter);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is { } unknown)
             return unknown;
-        var rows = await JobListQuery.Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(ListQuery.ToPage(rows, limit, last => JobListQuery.Encode(last, filter)));
+        var rows = await JobListQuery.Build(db, filter, after, limit + 1, sort).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ListQuery.ToPage(rows, limit, last => JobListQuery.Encode(last, filter, sort)));
     }
 
     static ProblemHttpResult UnknownJob(string id) => ApiProblems.NotFound($"No job has the id '{id}'.");

@@ -1,8 +1,10 @@
+using QueueFlow.Api.Stats;
+
 namespace QueueFlow.Api.Overview;
 
 /// <summary>
 /// What an on-call person wants first: jobs and tasks per status, dead letters per status, the task that has been
-/// running longest, and how far the outbox and the timers are behind. Counts are exact (counted now, not cached).
+/// running longest, how far the outbox and the timers are behind, and each task queue's tasks and broker backlog. Counts are exact (counted now, not cached).
 /// </summary>
 public sealed record Overview(
     DateTimeOffset At,
@@ -11,4 +13,5 @@ public sealed record Overview(
     IReadOnlyDictionary<string, int> DeadLetters,
     OldestRunningTask? OldestRunningTask,
     Backlog Outbox,
-    Backlog Timers);
+    Backlog Timers,
+    IReadOnlyList<QueueStats> Queues);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Security;
+using QueueFlow.Api.Stats;
 using QueueFlow.Persistence;
 
 namespace QueueFlow.Api.Overview;
@@ -13,10 +14,10 @@ public static class OverviewEndpoints
 {
     public static RouteHandlerBuilder MapOverviewEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/api/overview", GetAsync).RequireAuthorization(ApiPolicies.Read).WithTags("Overview").WithName("GetOverview")
-            .WithSummary("Jobs and tasks per status, dead letters, the oldest running task, outbox and timer lag")
+            .WithSummary("Jobs and tasks per status, dead letters, the oldest running task, outbox and timer lag, each task queue's backlog")
             .Produces<Overview>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
-    static async Task<Ok<Overview>> GetAsync(IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider clock, CancellationToken cancellationToken)
+    static async Task<Ok<Overview>> GetAsync(IDbContextFactory<QueueFlowDbContext> dbFactory, IQueueBacklogReader broker, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -34,6 +35,7 @@ public static class OverviewEndpoints
             SELECT count(*)::int AS "Waiting", min(next_fire_time) AS "OldestTicks"
             FROM quartz.qrtz_triggers WHERE trigger_state = 'WAITING' AND next_fire_time < {nowTicks}
             """).SingleAsync(cancellationToken).ConfigureAwait(false);
+        var queues = await StatsQueries.QueuesAsync(db, broker, cancellationToken).ConfigureAwait(false);
 
         return TypedResults.Ok(new Overview(
             now,
@@ -42,7 +44,8 @@ public static class OverviewEndpoints
             deadLetters.ToDictionary(d => d.Key.ToString(), d => d.Count),
             oldest is null ? null : new OldestRunningTask(oldest.JobId, oldest.TaskId, oldest.Queue, oldest.StartedAt!.Value, (now - oldest.StartedAt.Value).TotalSeconds),
             new Backlog(outboxCount, outboxOldest is { } first ? Math.Max(0, (now - first).TotalSeconds) : 0),
-            new Backlog(timers.Waiting, timers.OldestTicks is { } ticks ? Math.Max(0, (nowTicks - ticks) / (double)TimeSpan.TicksPerSecond) : 0)));
+            new Backlog(timers.Waiting, timers.OldestTicks is { } ticks ? Math.Max(0, (nowTicks - ticks) / (double)TimeSpan.TicksPerSecond) : 0),
+            queues));
     }
 
     sealed record TimerLag(int Waiting, long? OldestTicks);

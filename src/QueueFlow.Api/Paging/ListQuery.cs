@@ -43,8 +43,7 @@ public static class ListQuery
         if (raw.Length == 0)
             return null;
 
-        // Names only: Enum.TryParse would also take "3".
-        if (char.IsAsciiLetter(raw[0]) && System.Enum.TryParse<TEnum>(raw, ignoreCase: true, out var parsed))
+        if (Name<TEnum>(raw) is { } parsed)
         {
             value = parsed;
             return null;
@@ -53,6 +52,47 @@ public static class ListQuery
         return ApiProblems.InvalidParameter(parameter,
             $"{parameter} must be one of {string.Join(", ", System.Enum.GetNames<TEnum>())}, not '{raw}'.");
     }
+
+    /// <summary>
+    /// Any of several values: <c>status=Completed,Paused</c>, <c>status=Completed&amp;status=Paused</c> or both mixed.
+    /// Empty when the parameter is absent; distinct and in declaration order, so the same set always binds a cursor the same way.
+    /// </summary>
+    public static ProblemHttpResult? Enums<TEnum>(HttpRequest request, string parameter, out IReadOnlyList<TEnum> values)
+        where TEnum : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        values = [];
+        var parsed = new SortedSet<TEnum>();
+        foreach (var raw in request.Query[parameter])
+        {
+            foreach (var name in (raw ?? string.Empty).Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (name.Length == 0 && raw!.Trim().Length == 0)
+                    continue;
+                if (Name<TEnum>(name) is not { } one)
+                {
+                    return ApiProblems.InvalidParameter(parameter,
+                        $"{parameter} must be one or more of {string.Join(", ", System.Enum.GetNames<TEnum>())} (comma-separated or repeated), not '{name}'.");
+                }
+
+                parsed.Add(one);
+            }
+        }
+
+        values = [.. parsed];
+        return null;
+    }
+
+    /// <summary>
+    /// One value by its name. Names only: Enum.TryParse would also take "3", and "Completed,Paused" as the bitwise OR of
+    /// the two, which is another status altogether.
+    /// </summary>
+    static TEnum? Name<TEnum>(string raw)
+        where TEnum : struct, Enum =>
+        raw.Length > 0 && char.IsAsciiLetter(raw[0]) && !raw.Contains(',', StringComparison.Ordinal)
+        && System.Enum.TryParse<TEnum>(raw, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed)
+            ? parsed
+            : null;
 
     public static ProblemHttpResult? Time(HttpRequest request, string parameter, out DateTimeOffset? value)
     {

@@ -22,7 +22,7 @@ namespace QueueFlow.Api.Tasks;
 /// </summary>
 public static class BulkRetryByFilter
 {
-    public const int DefaultLimit = 100;
+    public const int DefaultLimit = BulkByFilter.DefaultLimit;
 
     static readonly TaskRunStatus[] Retriable = [TaskRunStatus.Failed, TaskRunStatus.TimedOut];
 
@@ -39,29 +39,25 @@ public static class BulkRetryByFilter
         HttpContext http, IRequestClient<RetryTask> client, IDbContextFactory<QueueFlowDbContext> dbFactory,
         IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json, CancellationToken cancellationToken)
     {
-        var key = http.Request.Headers[JobEndpoints.IdempotencyKeyHeader].ToString();
-        if (key.Length > 255)
-            return ApiProblems.InvalidParameter(JobEndpoints.IdempotencyKeyHeader, $"{JobEndpoints.IdempotencyKeyHeader} must be at most 255 characters.");
+        if (BulkByFilter.IdempotencyKey(http.Request, out var key) is { } badKey)
+            return badKey;
         var (request, bad) = await JsonBody.ReadAsync<BulkRetryRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
         if (request!.Filter is not { } filter)
-            return Invalid("$.filter", "filter is required: name the tasks to retry (an empty filter {} takes every Failed or TimedOut task).");
+            return BulkByFilter.Invalid("$.filter", "filter is required: name the tasks to retry (an empty filter {} takes every Failed or TimedOut task).");
         if (filter.Status is { } status && !Retriable.Contains(status))
-            return Invalid("$.filter.status", $"filter.status must be Failed or TimedOut, not {status}: only those are retried.");
-        if (filter.From is { } from && filter.To is { } to && from >= to)
-            return Invalid("$.filter.to", "filter.to must be later than filter.from.");
-        var limit = request.Limit ?? DefaultLimit;
-        if (limit is < 1 or > JobControlEndpoints.MaxBulkIds)
-            return Invalid("$.limit", $"limit must be from 1 to {JobControlEndpoints.MaxBulkIds}, not {limit}.");
+            return BulkByFilter.Invalid("$.filter.status", $"filter.status must be Failed or TimedOut, not {status}: only those are retried.");
+        if (BulkByFilter.Range(filter.From, filter.To) is { } badRange)
+            return badRange;
+        if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
+            return badLimit;
         TaskKey? after = null;
         var scope = string.Join('\n', "retry", System.Text.Json.JsonSerializer.Serialize(filter));
         if (request.Cursor is { } cursor
             && (after = Cursor.Decode(cursor, 2, scope, out var otherFilter) is [var jobId, var taskId] && Guid.TryParse(jobId, out var id) ? new TaskKey(id, taskId) : null) is null)
         {
-            return Invalid("$.cursor", otherFilter
-                ? "cursor was returned for another filter; pass it with the same filter it came with, or start again without a cursor."
-                : "cursor is not one this API returned; pass nextCursor from the previous answer unchanged.");
+            return BulkByFilter.InvalidCursor(otherFilter);
         }
 
         List<TaskKey> keys;
@@ -69,36 +65,24 @@ public static class BulkRetryByFilter
         await using (db.ConfigureAwait(false))
         {
             if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is not null)
-                return Invalid("$.filter.workflow", $"No workflow is registered under the name '{filter.Workflow}'.");
+                return BulkByFilter.UnknownWorkflow(filter.Workflow!);
             keys = await Build(db, filter, after, limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        string? next = null;
-        if (keys.Count > limit)
-        {
-            keys.RemoveRange(limit, keys.Count - limit);
-            next = Cursor.Encode(scope, keys[^1].JobId.ToString(), keys[^1].TaskId);
-        }
-
+        var next = BulkByFilter.Page(keys, limit, last => Cursor.Encode(scope, last.JobId.ToString(), last.TaskId));
         var caller = http.User.Identity!.Name!;
         var timeout = options.Value.CommandTimeout;
-        var items = new BulkRetryItem[keys.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = BulkCancel.Degree, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            var (jobId, taskId) = (keys[i].JobId, keys[i].TaskId);
-            var commandId = key.Length == 0 ? NewId.NextGuid() : CommandIds.FromIdempotencyKey($"{nameof(RetryTask)}:{jobId}:{taskId}", caller, key);
-            var command = new RetryTask { JobId = jobId, TaskId = taskId, Reason = request.Reason, CommandId = commandId };
-            try
+        var items = await BulkByFilter.SendAsync(keys, async (task, ct) =>
             {
+                var (jobId, taskId) = (task.JobId, task.TaskId);
+                var commandId = key.Length == 0 ? NewId.NextGuid() : CommandIds.FromIdempotencyKey($"{nameof(RetryTask)}:{jobId}:{taskId}", caller, key);
+                var command = new RetryTask { JobId = jobId, TaskId = taskId, Reason = request.Reason, CommandId = commandId };
                 var outcome = (await client.GetResponse<CommandOutcome>(command, ct, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds)).ConfigureAwait(false)).Message;
-                items[i] = new BulkRetryItem(jobId, taskId, outcome.Status.ToString(), outcome.TaskStatus, outcome.Duplicate, outcome.Reason);
-            }
-            catch (RequestTimeoutException)
-            {
-                items[i] = new BulkRetryItem(jobId, taskId, BulkCancel.TimeoutStatus, null, false,
-                    $"The job saga did not answer within {timeout.TotalSeconds:0} s; the retry may still be applied.");
-            }
-        }).ConfigureAwait(false);
+                return new BulkRetryItem(jobId, taskId, outcome.Status.ToString(), outcome.TaskStatus, outcome.Duplicate, outcome.Reason);
+            },
+            task => new BulkRetryItem(task.JobId, task.TaskId, BulkByFilter.TimeoutStatus, null, false,
+                $"The job saga did not answer within {timeout.TotalSeconds:0} s; the retry may still be applied."),
+            cancellationToken).ConfigureAwait(false);
 
         var retried = items.Count(i => i.Status == nameof(CommandStatus.Accepted));
         return TypedResults.Ok(new BulkRetryResult(items.Length, retried, items, next));
@@ -135,7 +119,4 @@ public static class BulkRetryByFilter
 
         return query.OrderBy(t => t.JobId).ThenBy(t => t.TaskId).Take(take).Select(t => new TaskKey(t.JobId, t.TaskId));
     }
-
-    static ProblemHttpResult Invalid(string path, string detail) =>
-        ApiProblems.BadRequest(detail, new Dictionary<string, object?> { ["path"] = path });
 }

@@ -19,7 +19,7 @@ public static class TaskEndpoints
     {
         var tasks = routes.MapGroup("/api/tasks").WithTags("Tasks");
         tasks.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read).WithName("ListTasks").WithSummary("List tasks across jobs, filtered, a page at a time")
-            .WithParameters(DeclaredParameter.Query("status", "Only tasks in this status.", values: Enum.GetNames<TaskRunStatus>()), DeclaredParameter.Query("queue", "Only tasks dispatched to this queue."), DeclaredParameter.Query("workflow", "Only tasks of jobs of this registered workflow (400 when none is registered by that name)."), ListQuery.LimitParameter, ListQuery.CursorParameter);
+            .WithParameters(DeclaredParameter.Query("status", "Only tasks in any of these statuses: comma-separated or repeated.", values: Enum.GetNames<TaskRunStatus>()), DeclaredParameter.Query("queue", "Only tasks dispatched to this queue."), DeclaredParameter.Query("workflow", "Only tasks of jobs of this registered workflow (400 when none is registered by that name)."), ListQuery.LimitParameter, ListQuery.CursorParameter);
         return tasks;
     }
 
@@ -27,11 +27,11 @@ public static class TaskEndpoints
     static async Task<Results<Ok<Page<TaskSummary>>, ProblemHttpResult>> ListAsync(
         HttpRequest request, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
     {
-        if (ListQuery.Enum<TaskRunStatus>(request, "status", out var status) is { } badStatus)
+        if (ListQuery.Enums<TaskRunStatus>(request, "status", out var statuses) is { } badStatus)
             return badStatus;
         if (ListQuery.Limit(request, out var limit) is { } badLimit)
             return badLimit;
-        var filter = new TaskFilter { Status = status, Queue = ListQuery.Text(request, "queue"), Workflow = ListQuery.Text(request, "workflow") };
+        var filter = new TaskFilter { Statuses = statuses, Queue = ListQuery.Text(request, "queue"), Workflow = ListQuery.Text(request, "workflow") };
         TaskKey? after = null;
         if (ListQuery.Text(request, "cursor") is { } cursor && (after = TaskListQuery.Decode(cursor, filter, out var otherFilter)) is null)
             return ListQuery.InvalidCursor(otherFilter);

@@ -22,6 +22,14 @@ public static class TaskListQuery
         var query = db.JobTasks.AsNoTracking();
         if (filter.Status is { } status)
             query = query.Where(t => t.Status == status);
+        if (filter.Statuses is [var single])
+            query = query.Where(t => t.Status == single);
+        else if (filter.Statuses.Count > 1)
+        {
+            var any = filter.Statuses.ToArray();
+            query = query.Where(t => any.Contains(t.Status));
+        }
+
         if (filter.Queue is { } queue)
             query = query.Where(t => t.Queue == queue);
 
@@ -39,7 +47,7 @@ public static class TaskListQuery
             query = query.Where(t => EF.Functions.GreaterThan(ValueTuple.Create(t.JobId, t.TaskId), ValueTuple.Create(afterJob, afterTask)));
 
         return query.OrderBy(t => t.JobId).ThenBy(t => t.TaskId).Take(take)
-            .Select(t => new TaskSummary(t.JobId, t.TaskId, t.Kind, t.Queue, t.Status, t.FinishState, t.Iteration, t.Attempt, t.AttemptId, t.ScheduledAt, t.StartedAt, t.EndedAt));
+            .Select(t => new TaskSummary(t.JobId, t.TaskId, t.Kind, t.Queue, t.Status, t.FinishState, t.Iteration, t.Attempt, t.AttemptId, t.Error, t.ScheduledAt, t.StartedAt, t.EndedAt));
     }
 
     public static string Encode(TaskSummary last, TaskFilter filter)
@@ -56,6 +64,6 @@ public static class TaskListQuery
     static string Scope(TaskFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return string.Join('\n', "tasks", filter.Status?.ToString(), filter.Queue, filter.Workflow);
+        return string.Join('\n', "tasks", filter.Status?.ToString(), string.Join(',', filter.Statuses), filter.Queue, filter.Workflow);
     }
 }

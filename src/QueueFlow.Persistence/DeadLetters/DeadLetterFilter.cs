@@ -6,6 +6,9 @@ namespace QueueFlow.Persistence.DeadLetters;
 public sealed record DeadLetterFilter
 {
     public DeadLetterStatus? Status { get; init; }
+
+    /// <summary>Any of these statuses (a list's <c>status=Pending,Replayed</c>); empty means no such condition.</summary>
+    public IReadOnlyList<DeadLetterStatus> Statuses { get; init; } = [];
     public DeadLetterSource? Source { get; init; }
     public string? Reason { get; init; }
     public string? MessageType { get; init; }
@@ -23,6 +26,14 @@ public sealed record DeadLetterFilter
         ArgumentNullException.ThrowIfNull(query);
         if (Status is { } status)
             query = query.Where(d => d.Status == status);
+        if (Statuses is [var single])
+            query = query.Where(d => d.Status == single);
+        else if (Statuses.Count > 1)
+        {
+            var any = Statuses.ToArray();
+            query = query.Where(d => any.Contains(d.Status));
+        }
+
         if (Source is { } source)
             query = query.Where(d => d.Source == source);
         if (Reason is { } reason)

@@ -81,6 +81,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddQueueFlowScheduling(connectionString, o => builder.Configuration.GetSection(TimerSchedulingOptions.Section).Bind(o));
 
         services.AddHostedService<ErrorQueueMover>();
+        services.AddSingleton<QueueFlow.Api.Stats.IQueueBacklogReader, RabbitMqQueueBacklogReader>();
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddOptions<ReadinessOptions>().BindConfiguration(ReadinessOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -21,4 +21,12 @@ public sealed class RabbitMqOptions
 
     [Required]
     public string Password { get; set; } = string.Empty;
+
+    /// <summary>The management API's port on <see cref="Host"/> (same user), read for the task queues' backlog by <c>GET /api/stats</c> and <c>/api/overview</c>.</summary>
+    [Range(1, 65535)]
+    public ushort ManagementPort { get; set; } = 15672;
+
+    /// <summary>How long a backlog read may take before the answer goes out with the backlog unknown.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ManagementTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -67,6 +67,16 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
         Assert.True(status.Json.GetProperty("outbox").GetProperty("lagSeconds").GetDouble() >= 0);
         var human = await Cli(OperatorKey, "status");
         Assert.True(human.ExitCode == 0 && human.Output.Contains("oldest running task:", StringComparison.Ordinal), human.ToString());
+
+        // Nothing consumes the workflow's task queue, so t1's RunTask waits there; the management API refreshes every few seconds.
+        var backlog = await Eventually.Until(() => Cli(OperatorKey, "status", "--json"), run => run.ExitCode == 0
+            && run.Json.GetProperty("queues").EnumerateArray().Any(q => q.GetProperty("queue").GetString() == name
+                && q.GetProperty("backlog") is { ValueKind: JsonValueKind.Object } b && b.GetProperty("ready").GetInt64() == 1), "the task queue's backlog in status --json");
+        var queue = backlog.Json.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == name);
+        Assert.Equal((1, 0), (queue.GetProperty("tasks").GetProperty("Running").GetInt32(), queue.GetProperty("backlog").GetProperty("consumers").GetInt32()));
+        var table = await Cli(OperatorKey, "status");
+        var row = table.Output.Split('\n').SingleOrDefault(line => line.StartsWith('│') && line.Contains(name, StringComparison.Ordinal));
+        Assert.True(row is not null && row.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).SequenceEqual([name, "1", "0", "0", "1", "0"]), table.ToString());
         var shownLetter = await Cli(OperatorKey, "dead-letters", "show", id, "--json");
         Assert.Contains("MT-MessageType", shownLetter.Json.GetProperty("headers").GetProperty("QF-Reason").GetString(), StringComparison.Ordinal);
 
@@ -131,21 +141,33 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
         });
         var name = QueueFlowFixture.Unique("cli-retry");
         Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
-        var ids = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
+        var ids = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid()).ToArray();
         foreach (var id in ids)
             await fixture.SendAsync(new QueueFlow.Contracts.StartJob { JobId = id, Workflow = name });
-        foreach (var id in ids)
+        foreach (var (id, index) in ids.Select((id, index) => (id, index)))
         {
             var job = await Eventually.Until(() => fixture.FindJobAsync(id), j => j?.Tasks.Single().AttemptId is not null, "t1 to run");
-            await fixture.SendAsync(new QueueFlow.Contracts.FailTask { JobId = id, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value, Error = "printer on fire", Terminal = true });
+            var error = index < 5 ? "printer on fire" : "paper jam";
+            await fixture.SendAsync(new QueueFlow.Contracts.FailTask { JobId = id, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value, Error = error, Terminal = true });
         }
 
         var run = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name, "--error", "printer", "--page-size", "2", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal((5, 5, 3), (run.Json.GetProperty("matched").GetInt32(), run.Json.GetProperty("done").GetInt32(), run.Json.GetProperty("pages").GetInt32()));
-        var human = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name);
-        Assert.Equal(0, human.ExitCode);
-        Assert.Contains("retried: 0 of 0 matched", human.Output, StringComparison.Ordinal);
+        var again = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name, "--error", "printer");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("retried: 0 of 0 matched", again.Output, StringComparison.Ordinal);
+
+        // Output redirected (as here) gets one plain progress line a page with counts and rate, no redrawn bar.
+        var human = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name, "--error", "paper", "--page-size", "2");
+        Assert.True(human.ExitCode == 0, human.ToString());
+        Assert.DoesNotContain('\u001b', human.Output);
+        var lines = human.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.Matches(@"^retried: 2 of 2 matched, \d+/s, page 1$", lines[0]);
+        Assert.Matches(@"^retried: 4 of 4 matched, \d+/s, page 2$", lines[1]);
+        Assert.Matches(@"^retried: 5 of 5 matched, \d+/s, page 3$", lines[2]);
+        Assert.StartsWith("retried: 5 of 5 matched in 3 request(s)", lines[3], StringComparison.Ordinal);
     }
 }

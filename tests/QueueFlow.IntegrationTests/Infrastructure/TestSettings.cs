@@ -12,6 +12,7 @@ public static class TestSettings
 
     public static string RabbitHost => Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1";
     public static int RabbitPort => int.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "5673", System.Globalization.CultureInfo.InvariantCulture);
+    public static int RabbitManagementPort => int.Parse(Environment.GetEnvironmentVariable("RabbitMq__ManagementPort") ?? "15673", System.Globalization.CultureInfo.InvariantCulture);
     public static string RabbitVirtualHost => Environment.GetEnvironmentVariable("RabbitMq__VirtualHost") ?? "queueflow-test";
     public static string RabbitUsername => Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "queueflow";
     public static string RabbitPassword => Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "queueflow";
@@ -28,6 +29,7 @@ public static class TestSettings
         ["RabbitMq:Host"] = RabbitHost,
         ["RabbitMq:Port"] = RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RabbitMq:VirtualHost"] = RabbitVirtualHost,
+        ["RabbitMq:ManagementPort"] = RabbitManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RabbitMq:Username"] = RabbitUsername,
         ["RabbitMq:Password"] = RabbitPassword,
         ["Endpoints:JobsQueue"] = JobsQueue,
