@@ -205,6 +205,9 @@ internal sealed class ChaosRun(ChaosOptions options)
 
         // Warnings and errors only: what an operator's alerting would look at, and a 30-minute run's logs stay small.
         environment["Logging__LogLevel__Default"] = "Warning";
+
+        // Quartz says at Information when and why its scheduler starts, stands by or shuts down.
+        environment["Logging__LogLevel__Quartz"] = "Information";
         return environment;
     }
 

@@ -39,9 +39,13 @@ internal sealed class HealthWatcher(IReadOnlyList<int> ports, long runStarted, A
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             return $"{(int)response.StatusCode} {Summary(body)}";
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (HttpRequestException)
         {
-            return "no answer (process down or starting)";
+            return "connection refused (process down or starting)";
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "no answer within 2 s";
         }
     }
 
