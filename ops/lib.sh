@@ -25,7 +25,9 @@ QF_DB_PASSWORD=queueflow
 QF_DB_NAME=queueflow
 
 # RabbitMQ
-QF_RABBIT_NODE=queueflow@localhost
+# Overridable so a second, throw-away node (ops/chaos) can run beside the shared one without
+# ever being confused with it by rabbitmqctl, epmd or the pid file.
+QF_RABBIT_NODE="${QUEUEFLOW_RABBIT_NODE:-queueflow@localhost}"
 QF_RABBIT_HOST=127.0.0.1
 QF_RABBIT_PORT="${QUEUEFLOW_RABBIT_PORT:-5673}"
 QF_RABBIT_DIST_PORT="${QUEUEFLOW_RABBIT_DIST_PORT:-25673}"

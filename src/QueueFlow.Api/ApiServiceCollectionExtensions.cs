@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using QueueFlow.Api.DeadLetters;
+using QueueFlow.Api.Events;
 using QueueFlow.Api.Jobs;
 using QueueFlow.Api.OpenApi;
 using QueueFlow.Api.Overview;
@@ -41,6 +42,8 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.Keys.Values.All(k => k.Key.Length >= 16 && ApiRoles.IsKnown(k.Role)),
                 "Api:Keys: every key needs a Key of at least 16 characters and a Role of reader, operator or admin.")
             .ValidateOnStart();
+
+        services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -81,6 +84,7 @@ public static class ApiServiceCollectionExtensions
         app.MapDeadLetterEndpoints();
         app.MapOverviewEndpoint();
         app.MapStatsEndpoint();
+        app.MapEventEndpoints();
         app.MapItentialEndpoints();
         app.MapCamundaEndpoints();
         app.MapCogniteEndpoints();

@@ -48,19 +48,58 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, Tim
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
 
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-
         // One store operation under the store's lock: a re-schedule replaces job and trigger together,
         // so a retried or changed schedule of the same key leaves exactly one timer.
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        await WithStoreAsync(key, async (scheduler, ct) => await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, ct).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
         TimerLog.Scheduled(logger, key, dueAt, messageType.Name, destination);
     }
 
     public async Task CancelAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var found = await scheduler.DeleteJob(new JobKey(key, TimerJobData.JobGroup), cancellationToken).ConfigureAwait(false);
+        var found = false;
+        await WithStoreAsync(key, async (scheduler, ct) => found = await scheduler.DeleteJob(new JobKey(key, TimerJobData.JobGroup), ct).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
         TimerLog.Cancelled(logger, key, found);
+    }
+
+    /// <summary>
+    /// Runs one store operation, turning the failures that say nothing about the timer into
+    /// <see cref="TimerStoreUnavailableException"/>: a scheduler that has shut down (a stopping host's outbox
+    /// may still hand timers over; counted as failed attempts, they were dead-lettered and the timer lost) and
+    /// a transient database error such as a deadlock between instances replacing heartbeat timers.
+    /// </summary>
+    private async Task WithStoreAsync(string key, Func<IScheduler, CancellationToken, Task> operation, CancellationToken cancellationToken)
+    {
+        IScheduler scheduler;
+        try
+        {
+            scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchedulerException exception)
+        {
+            throw new TimerStoreUnavailableException($"timer {key}: the scheduler is not available: {exception.Message}", exception);
+        }
+
+        try
+        {
+            await operation(scheduler, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchedulerException exception) when (scheduler.Status is SchedulerStatus.ShuttingDown or SchedulerStatus.Shutdown || IsTransient(exception))
+        {
+            throw new TimerStoreUnavailableException($"timer {key}: the timer store is unavailable: {exception.Message}", exception);
+        }
+    }
+
+    private static bool IsTransient(Exception exception)
+    {
+        for (var current = exception.InnerException; current is not null; current = current.InnerException)
+        {
+            if (current is Npgsql.NpgsqlException { IsTransient: true })
+                return true;
+        }
+
+        return false;
     }
 }

@@ -27,13 +27,15 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private readonly ConsumeContext<TMessage> _context;
     private readonly ISagaConsumeContextFactory<QueueFlowDbContext, Job> _factory;
     private readonly TimeProvider _clock;
+    private readonly bool _publishTaskStateChanged;
 
     internal JobSagaRepositoryContext(
         QueueFlowDbContext db,
         IDbContextTransaction transaction,
         ConsumeContext<TMessage> context,
         ISagaConsumeContextFactory<QueueFlowDbContext, Job> factory,
-        TimeProvider clock)
+        TimeProvider clock,
+        bool publishTaskStateChanged)
         : base(context)
     {
         _db = db;
@@ -41,6 +43,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _context = context;
         _factory = factory;
         _clock = clock;
+        _publishTaskStateChanged = publishTaskStateChanged;
     }
 
     /// <summary>The outbox rows this message wrote, in order; their sequence numbers are read back on save.</summary>
@@ -206,6 +209,10 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
         foreach (var message in job.PendingMessages)
         {
+            // The fanout copy of a task event is opt-in (OutboxRelayOptions.PublishTaskStateChanged); watchers' copies have a destination.
+            if (!_publishTaskStateChanged && message is { Destination: null, Message: Contracts.TaskStateChanged })
+                continue;
+
             var row = OutboxMessages.ToRow(job.CorrelationId, message, receivedAt, trace);
             _db.Outbox.Add(row);
             Written.Add(row);

@@ -85,7 +85,8 @@ public sealed partial class JobSagaRepositoryContextFactory(
             var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                repositoryContext = new JobSagaRepositoryContext<T>(db, transaction, context, consumeContextFactory, clock);
+                repositoryContext = new JobSagaRepositoryContext<T>(
+                    db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged);
                 try
                 {
                     await send(repositoryContext).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using MassTransit;
+using QueueFlow.Core.Scheduling;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -8,6 +9,8 @@ namespace QueueFlow.Persistence.Outbox;
 /// broker answered for that message (a refused queue declaration, a closed channel, a message too large).
 /// Only the latter count toward <see cref="OutboxRelayOptions.MaxAttempts"/>, so an outage, however long,
 /// never dead-letters the backlog. When unsure we call it an outage: a row then waits longer, never lost.
+/// A timer row whose store is unavailable (<see cref="TimerStoreUnavailableException"/>: the scheduler shut
+/// down while the host stops, a deadlock) is an outage of the same kind.
 /// </summary>
 internal static class BrokerOutages
 {
@@ -34,7 +37,7 @@ internal static class BrokerOutages
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is ConnectionException or SocketException || ConnectionFailures.Contains(current.GetType().Name))
+            if (current is ConnectionException or SocketException or TimerStoreUnavailableException || ConnectionFailures.Contains(current.GetType().Name))
                 return true;
 
             if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsConnectionFailure))

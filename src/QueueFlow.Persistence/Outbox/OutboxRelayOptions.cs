@@ -12,6 +12,14 @@ public sealed class OutboxRelayOptions
     /// </summary>
     public bool SendAfterCommit { get; set; } = true;
 
+    /// <summary>
+    /// Also publish each <c>TaskStateChanged</c> to its fanout exchange (<c>QueueFlow.Contracts:TaskStateChanged</c>).
+    /// Off by default: two of a task completion's three outgoing messages were these events, on an exchange nothing
+    /// of QueueFlow binds, and each costs an outbox row, a send with a confirm and a delete. Watchers get their copies
+    /// either way; job events (JobStateChanged, JobCompleted, JobFailed) are always published.
+    /// </summary>
+    public bool PublishTaskStateChanged { get; set; }
+
     /// <summary>Longest wait between passes without an in-process signal; bounds how long rows left by a failed send or a stopped instance wait.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

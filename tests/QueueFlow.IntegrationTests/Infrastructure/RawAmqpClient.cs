@@ -72,6 +72,14 @@ public sealed class RawAmqpClient : IAsyncDisposable
         await _channel.QueueBindAsync(queue, exchange, routingKey);
     }
 
+    /// <summary>Binds a queue of this test's own to a fanout exchange, declared as MassTransit declares a published contract's.</summary>
+    public async Task BindFanoutAsync(string queue, string exchange)
+    {
+        await DeclareQueueAsync(queue);
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await _channel.QueueBindAsync(queue, exchange, string.Empty);
+    }
+
     /// <summary>Consumes a queue, handing each message's JSON and headers to <paramref name="handle"/>, then acking it.</summary>
     public async Task ConsumeAsync(string queue, Func<JsonElement, IDictionary<string, object?>, Task> handle)
     {

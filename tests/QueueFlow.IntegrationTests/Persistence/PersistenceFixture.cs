@@ -55,9 +55,10 @@ public sealed class PersistenceFixture
 
     /// <summary>A harness whose hosted services include the outbox relay (started with the harness).</summary>
     public ServiceProvider BuildRelayHarness(
-        Action<IInMemoryBusFactoryConfigurator>? configureBus = null, Action<OutboxRelayOptions>? configureRelay = null)
+        Action<IInMemoryBusFactoryConfigurator>? configureBus = null, Action<OutboxRelayOptions>? configureRelay = null,
+        Action<IServiceCollection>? configureServices = null)
     {
-        var services = BaseServices(null);
+        var services = BaseServices(configureServices);
         services.Configure<OutboxRelayOptions>(o =>
         {
             o.PollInterval = TimeSpan.FromMilliseconds(200);
