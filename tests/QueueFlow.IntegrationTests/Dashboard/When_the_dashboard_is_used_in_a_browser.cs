@@ -12,7 +12,7 @@ using static QueueFlow.IntegrationTests.Api.JobRoutes;
 namespace QueueFlow.IntegrationTests.Dashboard;
 
 /// <summary>The dashboard in headless chromium against the real services: what an operator and a reader see and do.</summary>
-[Collection(SharedWorkerGroup.Name)]
+[Collection(DashboardGroup.Name)]
 public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) : IClassFixture<DashboardHost>
 {
     static readonly string Screenshots = Path.Combine(RepoRoot(), "docs", "screenshots");
