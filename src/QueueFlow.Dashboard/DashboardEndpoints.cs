@@ -40,6 +40,10 @@ public static class DashboardEndpoints
         pages.MapPost("/jobs/{id:guid}/{action:regex(^(pause|resume|cancel)$)}", JobActionAsync);
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/retry", RetryTaskAsync);
         pages.MapPost("/jobs/bulk", BulkAsync);
+        pages.MapGet("/workflows", WorkflowsAsync);
+        pages.MapGet("/dead-letters", DeadLettersAsync);
+        pages.MapGet("/dead-letters/{id:guid}", DeadLettersAsync);
+        pages.MapPost("/dead-letters/{id:guid}/{action:regex(^(replay|discard)$)}", DeadLetterActionAsync);
         return routes;
     }
 
@@ -161,6 +165,58 @@ public static class DashboardEndpoints
         var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var answer = await api.PostAsync(context, Session(context).Key, $"api/jobs/{id}/tasks/{Uri.EscapeDataString(taskId)}/retry", new { reason = Reason(form) }, cancellationToken).ConfigureAwait(false);
         return BackToJob(context, id, answer, $"retry of {taskId} sent");
+    }
+
+    static async Task<IResult> WorkflowsAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        var session = Session(context);
+        var query = context.Request.Query;
+        var cursor = query["cursor"].ToString();
+        var workflows = await api.GetAsync(context, session.Key, cursor.Length == 0 ? "api/workflows" : $"api/workflows?cursor={Uri.EscapeDataString(cursor)}", cancellationToken).ConfigureAwait(false);
+        var name = query["name"].ToString();
+        ApiAnswer? definition = null;
+        var version = int.TryParse(query["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        if (name.Length > 0)
+        {
+            var path = version > 0 ? $"api/workflows/{Uri.EscapeDataString(name)}/versions/{version}" : $"api/workflows/{Uri.EscapeDataString(name)}";
+            definition = await api.GetAsync(context, session.Key, path, cancellationToken).ConfigureAwait(false);
+            if (version == 0 && definition.Ok && definition.Body.TryGetProperty("version", out var latest))
+                version = latest.GetInt32();
+        }
+        return Page<WorkflowsPage>(context, antiforgery, session, new()
+        {
+            ["Workflows"] = workflows, ["Definition"] = definition, ["SelectedName"] = name, ["SelectedVersion"] = version,
+        });
+    }
+
+    static async Task<IResult> DeadLettersAsync(Guid? id, HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        var session = Session(context);
+        var query = context.Request.Query;
+        var status = query["status"].ToString();
+        var cursor = query["cursor"].ToString();
+        var parts = new List<string>();
+        if (status.Length > 0)
+            parts.Add($"status={Uri.EscapeDataString(status)}");
+        if (cursor.Length > 0)
+            parts.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        var letters = await api.GetAsync(context, session.Key, $"api/dead-letters?{string.Join('&', parts)}", cancellationToken).ConfigureAwait(false);
+        var detail = id is { } one ? await api.GetAsync(context, session.Key, $"api/dead-letters/{one}", cancellationToken).ConfigureAwait(false) : null;
+        return Page<DeadLettersPage>(context, antiforgery, session, new()
+        {
+            ["Letters"] = letters, ["Detail"] = detail, ["Status"] = status, ["Message"] = query["message"].ToString(),
+        });
+    }
+
+    static async Task<IResult> DeadLetterActionAsync(Guid id, string action, HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
+            return refused;
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await api.PostAsync(context, Session(context).Key, $"api/dead-letters/{action}", new { ids = new[] { id }, reason = Reason(form) }, cancellationToken).ConfigureAwait(false);
+        var message = !answer.Ok ? answer.Problem
+            : string.Create(CultureInfo.InvariantCulture, $"{action}: {answer.Body.GetProperty("done").GetInt32()} of {answer.Body.GetProperty("matched").GetInt32()} done");
+        return Results.Redirect($"{PathOf(context)}/dead-letters?message={Uri.EscapeDataString(message)}");
     }
 
     static string Reason(IFormCollection form) => form["reason"].ToString() is { Length: > 0 } reason ? reason : "from the dashboard";

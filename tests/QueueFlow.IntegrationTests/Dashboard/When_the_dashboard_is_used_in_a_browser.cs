@@ -125,6 +125,30 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task Should_draw_each_workflow_version_and_open_every_page_without_console_errors()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-graph"), 3));
+
+        await DashboardHost.SignInAsync(page, ApiFactory.ReaderKey);
+        await page.GotoAsync($"/dashboard/workflows?name={name}");
+        await Assertions.Expect(page.Locator($"tr[data-workflow='{name}']")).ToBeVisibleAsync();
+        foreach (var task in new[] { "t1", "t2", "t3" })
+            await Assertions.Expect(page.Locator($"svg.graph g[data-task={task}]")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "workflows.png") });
+
+        // Every page in the navigation, through its link, renders and logs nothing to the console.
+        foreach (var (link, heading) in new[] { ("Dead letters", "Dead letters"), ("Jobs", "Jobs"), ("Workflows", "Workflows"), ("Overview", "Overview") })
+        {
+            await page.ClickAsync($"header nav a:has-text('{link}')");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
+        }
+        Assert.Empty(errors);
+    }
+
     static IFormData FormOf(IPage page, string field, string value)
     {
         var form = page.APIRequest.CreateFormData();
