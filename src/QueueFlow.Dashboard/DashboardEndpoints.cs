@@ -39,6 +39,8 @@ public static class DashboardEndpoints
         pages.MapGet("/jobs/{id:guid}", JobAsync);
         pages.MapPost("/jobs/{id:guid}/{action:regex(^(pause|resume|cancel)$)}", JobActionAsync);
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/retry", RetryTaskAsync);
+        pages.MapPost("/jobs/{id:guid}/{action:regex(^(continue|revert)$)}", RepairAsync);
+        pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/{action:regex(^(claim|release|assign|finish)$)}", ManualTaskAsync);
         pages.MapPost("/jobs/bulk", BulkAsync);
         pages.MapGet("/workflows", WorkflowsAsync);
         pages.MapGet("/dead-letters", DeadLettersAsync);
@@ -218,6 +220,37 @@ public static class DashboardEndpoints
             : string.Create(CultureInfo.InvariantCulture, $"{action}: {answer.Body.GetProperty("done").GetInt32()} of {answer.Body.GetProperty("matched").GetInt32()} done");
         return Results.Redirect($"{PathOf(context)}/dead-letters?message={Uri.EscapeDataString(message)}");
     }
+
+    /// <summary>Continue or revert a failed job; empty fields are left out so the API picks the failed task.</summary>
+    static async Task<IResult> RepairAsync(Guid id, string action, HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
+            return refused;
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        object body = action == "continue"
+            ? new { fromTask = Field(form, "fromTask"), reason = Reason(form) }
+            : new { fromTask = Field(form, "fromTask"), toTask = Field(form, "toTask") ?? "" };
+        var answer = await api.PostAsync(context, Session(context).Key, $"api/jobs/{id}/{action}", body, cancellationToken).ConfigureAwait(false);
+        return BackToJob(context, id, answer, $"{action} sent");
+    }
+
+    /// <summary>Claim, release, assign or finish a manual task, as the signed-in key's user.</summary>
+    static async Task<IResult> ManualTaskAsync(Guid id, string taskId, string action, HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
+            return refused;
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        object? body = action switch
+        {
+            "assign" => new { assignee = Field(form, "assignee") ?? "" },
+            "finish" => new { finishState = Field(form, "finishState") },
+            _ => null,
+        };
+        var answer = await api.PostAsync(context, Session(context).Key, $"api/jobs/{id}/tasks/{Uri.EscapeDataString(taskId)}/{action}", body, cancellationToken).ConfigureAwait(false);
+        return BackToJob(context, id, answer, $"{action} of {taskId} sent");
+    }
+
+    static string? Field(IFormCollection form, string name) => form[name].ToString().Trim() is { Length: > 0 } value ? value : null;
 
     static string Reason(IFormCollection form) => form["reason"].ToString() is { Length: > 0 } reason ? reason : "from the dashboard";
 

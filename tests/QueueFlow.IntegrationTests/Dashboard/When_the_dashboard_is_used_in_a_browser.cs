@@ -149,6 +149,31 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task Should_claim_and_finish_a_manual_task_from_the_job_page()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, $$"""
+            {
+              "name": "{{QueueFlowFixture.Unique("dash-manual")}}",
+              "tasks": [ { "id": "review", "kind": "manual" } ],
+              "transitions": [ { "from": "workflow_start", "to": "review" }, { "from": "review", "to": "workflow_end" } ]
+            }
+            """);
+        var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        await TaskWhenAsync(admin, id, "review", "Running");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await page.GotoAsync($"/dashboard/jobs/{id}");
+        await page.ClickAsync("tr[data-task=review] button[data-action=claim]");
+        await Assertions.Expect(page.Locator("tr[data-task=review] button[data-action=finish]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.ClickAsync("tr[data-task=review] button[data-action=finish]");
+        await Assertions.Expect(page.Locator("[data-job-status]")).ToHaveTextAsync("Completed", new() { Timeout = 15_000 });
+        Assert.Empty(errors);
+    }
+
     static IFormData FormOf(IPage page, string field, string value)
     {
         var form = page.APIRequest.CreateFormData();
