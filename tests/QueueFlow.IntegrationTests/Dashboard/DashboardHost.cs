@@ -54,8 +54,16 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        playwright.Dispose();
-        await Api.DisposeAsync();
+        // The worker host goes away even when the browser's shutdown fails: a host left running would keep consuming
+        // and relaying the outbox for the tests that follow.
+        try
+        {
+            await Browser.DisposeAsync();
+            playwright.Dispose();
+        }
+        finally
+        {
+            await Api.DisposeAsync();
+        }
     }
 }
