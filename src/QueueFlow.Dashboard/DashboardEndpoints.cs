@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using QueueFlow.Dashboard.Components;
 
@@ -42,11 +43,26 @@ public static class DashboardEndpoints
         pages.MapPost("/jobs/{id:guid}/{action:regex(^(continue|revert)$)}", RepairAsync);
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/{action:regex(^(claim|release|assign|finish)$)}", ManualTaskAsync);
         pages.MapPost("/jobs/bulk", BulkAsync);
+        pages.MapGet("/events", EventsAsync);
         pages.MapGet("/workflows", WorkflowsAsync);
         pages.MapGet("/dead-letters", DeadLettersAsync);
         pages.MapGet("/dead-letters/{id:guid}", DeadLettersAsync);
         pages.MapPost("/dead-letters/{id:guid}/{action:regex(^(replay|discard)$)}", DeadLetterActionAsync);
         return routes;
+    }
+
+    /// <summary>The live feed a page follows: every change, or one job's. Ends when the browser leaves or the host stops.</summary>
+    static async Task EventsAsync(HttpContext context, DashboardApi api, IHostApplicationLifetime lifetime, Guid? jobId, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await api.RelayEventsAsync(context, Session(context).Key, jobId is { } id ? $"api/events?jobId={id}" : "api/events", stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (stop.IsCancellationRequested && error is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // The browser went away or the host is stopping: a normal end of a stream.
+        }
     }
 
     static string PathOf(HttpContext context) =>

@@ -71,10 +71,15 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
 
         await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        var stream = page.WaitForResponseAsync(r => r.Url.EndsWith($"/dashboard/events?jobId={id}", StringComparison.Ordinal));
         await page.GotoAsync($"/dashboard/jobs/{id}");
         await Assertions.Expect(page.Locator("[data-task-status]")).ToHaveTextAsync("Running");
+        var events = await stream;
+        Assert.Equal(200, events.Status);
+        Assert.StartsWith("text/event-stream", events.Headers["content-type"], StringComparison.Ordinal);
 
-        // The failure happens behind the page's back; the page must show it by itself.
+        // The failure happens behind the page's back; the page must show it by itself, from the job's event stream
+        // (without the stream the page re-reads itself only every 30 s, after this wait has given up).
         Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = "printer on fire", Terminal = true })).Status);
         await Assertions.Expect(page.Locator("[data-task-status]")).ToHaveTextAsync("Failed", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("tr[data-task=t1] .error-text")).ToHaveTextAsync("printer on fire");
