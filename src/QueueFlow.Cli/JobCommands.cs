@@ -16,9 +16,9 @@ public static class JobCommands
         jobs.Subcommands.Add(Start());
         jobs.Subcommands.Add(Control("pause", "Pause a running job"));
         jobs.Subcommands.Add(Control("resume", "Resume a paused job"));
-        jobs.Subcommands.Add(Control("cancel", "Cancel an open job"));
+        jobs.Subcommands.Add(JobBulkCommands.Cancel());
         jobs.Subcommands.Add(Retry());
-        jobs.Subcommands.Add(Continue());
+        jobs.Subcommands.Add(JobBulkCommands.Continue());
         jobs.Subcommands.Add(Revert());
         return jobs;
     }
@@ -117,17 +117,6 @@ public static class JobCommands
         return command;
     }
 
-    static Command Continue()
-    {
-        var id = new Argument<string>("id") { Description = "The Failed job's id" };
-        var from = new Option<string?>("--from-task") { Description = "The task to continue from (default: the one it failed on)" };
-        var reason = new Option<string?>("--reason") { Description = "Why, kept in the job's history" };
-        var command = new Command("continue", "Continue a Failed job from a task") { id, from, reason };
-        command.SetAction(async (parse, ct) => await Post(parse, $"api/jobs/{Uri.EscapeDataString(parse.GetValue(id)!)}/continue",
-            new { fromTask = parse.GetValue(from), reason = parse.GetValue(reason) }, ct).ConfigureAwait(false));
-        return command;
-    }
-
     static Command Revert()
     {
         var id = new Argument<string>("id") { Description = "The job's id" };
@@ -156,7 +145,7 @@ public static class JobCommands
     }
 
     /// <summary>POSTs a command and prints the outcome.</summary>
-    static async Task<int> Post(ParseResult parse, string route, object body, CancellationToken cancellationToken)
+    public static async Task<int> Post(ParseResult parse, string route, object body, CancellationToken cancellationToken)
     {
         var output = GlobalOptions.Output(parse);
         using var client = GlobalOptions.Client(parse);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QueueFlow.Contracts;
 using QueueFlow.IntegrationTests.Hosting;
 using QueueFlow.IntegrationTests.Infrastructure;
 
@@ -169,5 +170,46 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
         Assert.Matches(@"^retried: 4 of 4 matched, \d+/s, page 2$", lines[1]);
         Assert.Matches(@"^retried: 5 of 5 matched, \d+/s, page 3$", lines[2]);
         Assert.StartsWith("retried: 5 of 5 matched in 3 request(s)", lines[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_continue_and_cancel_jobs_by_filter_and_refuse_a_command_naming_neither_an_id_nor_a_filter()
+    {
+        await using var worker = await WorkerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Api__Keys__cli-operator__Key"] = OperatorKey,
+            ["Api__Keys__cli-operator__Role"] = "operator",
+        });
+        var name = QueueFlowFixture.Unique("cli-bulk-jobs");
+        Assert.True((await fixture.RegisterWorkflowAsync(Workflows.Chain(name, 1))).Accepted);
+        var ids = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var id in ids)
+            await fixture.SendAsync(new QueueFlow.Contracts.StartJob { JobId = id, Workflow = name });
+        foreach (var id in ids.Take(3))
+        {
+            var job = await Eventually.Until(() => fixture.FindJobAsync(id), j => j?.Tasks.Single().AttemptId is not null, "t1 to run");
+            await fixture.SendAsync(new QueueFlow.Contracts.FailTask { JobId = id, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value, Error = "disk full", Terminal = true });
+            await fixture.WaitForJobAsync(id, JobStatus.Failed);
+        }
+
+        // Neither an id nor a filter, or both: refused before anything is sent.
+        var bare = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "cancel");
+        Assert.Equal(2, bare.ExitCode);
+        Assert.Contains("give a job id, or a filter", bare.Error, StringComparison.Ordinal);
+        var both = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "cancel", ids[0].ToString(), "--workflow", name);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Error, StringComparison.Ordinal);
+
+        var continued = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "continue", "--workflow", name, "--page-size", "2", "--json");
+        Assert.True(continued.ExitCode == 0, continued.ToString());
+        Assert.Equal((3, 3, 2), (continued.Json.GetProperty("matched").GetInt32(), continued.Json.GetProperty("done").GetInt32(), continued.Json.GetProperty("pages").GetInt32()));
+        foreach (var id in ids.Take(3))
+            await fixture.WaitForJobAsync(id, JobStatus.Running);
+
+        var cancelled = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "cancel", "--workflow", name, "--status", "Running", "--reason", "cli bulk");
+        Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
+        Assert.Contains("cancelled: 6 of 6 matched", cancelled.Output, StringComparison.Ordinal);
+        foreach (var id in ids)
+            await fixture.WaitForJobAsync(id, JobStatus.Cancelled);
     }
 }

@@ -31,6 +31,7 @@ public sealed class When_kestrel_refuses_a_request
         });
         factory.UseKestrel(0);
         factory.StartServer();
+        await BusReadiness.UntilStartedAsync(factory.Services);
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var request = kind switch
         {
@@ -60,6 +61,7 @@ public sealed class When_kestrel_refuses_a_request
         });
         factory.UseKestrel(0);
         factory.StartServer();
+        await BusReadiness.UntilStartedAsync(factory.Services);
         var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         using var client = new HttpClient { BaseAddress = address };
 

@@ -28,6 +28,7 @@ public sealed class WorkerInstance : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
+        await BusReadiness.UntilStartedAsync(host.Services);
         return new WorkerInstance(host);
     }
 
