@@ -115,17 +115,22 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     public async Task<SagaConsumeContext<Job, TMessage>?> Load(Guid correlationId)
     {
         JobId = correlationId;
-        if (!await LockAsync(correlationId).ConfigureAwait(false))
+
+        // The locks, the row version and the job with its tasks in one round trip; untracked: the write compares
+        // against the copies taken here instead of EF Core's snapshots of every row and jsonb.
+        var locked = await LockedJobReader.ReadAsync(
+            (NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction(), correlationId, CancellationToken)
+            .ConfigureAwait(false);
+        if (locked is null)
             return null;
 
-        // Read after the lock was granted, so neither the job nor its tasks predate the last change to them. Untracked:
-        // the write compares against the copies taken here instead of EF Core's snapshots of every row and jsonb.
-        var job = await _db.Jobs.AsNoTracking().Include(j => j.Tasks).SingleAsync(j => j.CorrelationId == correlationId, CancellationToken)
-            .ConfigureAwait(false);
-        _loaded = job;
-        _loadedTasks = job.Tasks.ToDictionary(t => t.TaskId, JobTaskSnapshot.Copy, StringComparer.Ordinal);
+        HoldsJobLock = true;
+        EarlierRowsWaiting = locked.EarlierRowsWaiting;
+        _loadedRowVersion = locked.RowVersion;
+        _loaded = locked.Job;
+        _loadedTasks = locked.Job.Tasks.ToDictionary(t => t.TaskId, JobTaskSnapshot.Copy, StringComparer.Ordinal);
 
-        return await _factory.CreateSagaConsumeContext(_db, _context, job, SagaConsumeContextMode.Load).ConfigureAwait(false);
+        return await _factory.CreateSagaConsumeContext(_db, _context, locked.Job, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
     public async Task Save(SagaConsumeContext<Job> context)
@@ -177,33 +182,6 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     public Task<SagaConsumeContext<Job, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, Job instance, SagaConsumeContextMode mode)
         where T : class =>
         _factory.CreateSagaConsumeContext(_db, consumeContext, instance, mode);
-
-    /// <summary>
-    /// Locks the job's row FOR UPDATE and takes its send lock, in one statement, and notes whether rows of an
-    /// earlier message still wait in the outbox. False when the job has no row (neither lock is then taken).
-    /// </summary>
-    private async Task<bool> LockAsync(Guid jobId)
-    {
-        var command = Command($"""
-            SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("@job::text")}),
-                   EXISTS (SELECT 1 FROM queueflow.outbox AS o WHERE o.job_id = @job),
-                   j.xmin
-            FROM queueflow.jobs AS j WHERE j.id = @job FOR UPDATE
-            """, jobId);
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(CancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                if (!await reader.ReadAsync(CancellationToken).ConfigureAwait(false))
-                    return false;
-                HoldsJobLock = true;
-                EarlierRowsWaiting = reader.GetBoolean(1);
-                _loadedRowVersion = reader.GetFieldValue<uint>(2);
-                return true;
-            }
-        }
-    }
 
     private async Task TakeJobLockAsync(Guid jobId)
     {
