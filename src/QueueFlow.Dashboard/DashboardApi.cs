@@ -21,6 +21,10 @@ public sealed class DashboardApi(IHttpClientFactory clients, IOptions<DashboardO
     public Task<ApiAnswer> PostAsync(HttpContext context, string key, string path, object? body, CancellationToken cancellationToken) =>
         SendAsync(context, key, new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }) }, cancellationToken);
 
+    /// <summary>Posts <paramref name="json"/> as it is, so the API judges even text that is not JSON and says why.</summary>
+    public Task<ApiAnswer> PostJsonAsync(HttpContext context, string key, string path, string json, CancellationToken cancellationToken) =>
+        SendAsync(context, key, new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") }, cancellationToken);
+
     /// <summary>
     /// Copies the API's <c>GET /api/events</c> stream (<paramref name="path"/> with its filter) to the browser as it
     /// arrives, until either side ends it. Nothing is kept per page: the browser's EventSource resumes with

@@ -45,6 +45,7 @@ public static class DashboardEndpoints
         pages.MapPost("/jobs/bulk", BulkAsync);
         pages.MapGet("/events", EventsAsync);
         pages.MapGet("/workflows", WorkflowsAsync);
+        pages.MapPost("/workflows", RegisterWorkflowAsync);
         pages.MapGet("/dead-letters", DeadLettersAsync);
         pages.MapGet("/dead-letters/{id:guid}", DeadLettersAsync);
         pages.MapPost("/dead-letters/{id:guid}/{action:regex(^(replay|discard)$)}", DeadLetterActionAsync);
@@ -185,15 +186,42 @@ public static class DashboardEndpoints
         return BackToJob(context, id, answer, $"retry of {taskId} sent");
     }
 
-    static async Task<IResult> WorkflowsAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    static Task<IResult> WorkflowsAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var version = int.TryParse(query["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        return WorkflowsPageAsync(context, antiforgery, api, query["name"].ToString(), version, query["message"].ToString(), draft: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// An admin registers a workflow: the pasted definition goes to POST /api/workflows as it is. Registered, the page
+    /// shows the new version's graph; refused, it shows the API's reason above the text, kept for the next try.
+    /// </summary>
+    static async Task<IResult> RegisterWorkflowAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: false).ConfigureAwait(false) is { } refused)
+            return refused;
+        if (!Session(context).CanAdminister)
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only an admin key may register workflows.");
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var draft = form["definition"].ToString();
+        var answer = await api.PostJsonAsync(context, Session(context).Key, "api/workflows", draft, cancellationToken).ConfigureAwait(false);
+        if (!answer.Ok)
+            return await WorkflowsPageAsync(context, antiforgery, api, "", 0, answer.Problem, draft, cancellationToken).ConfigureAwait(false);
+        var name = answer.Body.GetProperty("name").GetString()!;
+        var version = answer.Body.GetProperty("version").GetInt32();
+        var message = string.Create(CultureInfo.InvariantCulture, $"registered {name} v{version}");
+        return Results.Redirect(string.Create(CultureInfo.InvariantCulture,
+            $"{PathOf(context)}/workflows?name={Uri.EscapeDataString(name)}&version={version}&message={Uri.EscapeDataString(message)}"));
+    }
+
+    static async Task<IResult> WorkflowsPageAsync(
+        HttpContext context, IAntiforgery antiforgery, DashboardApi api, string name, int version, string message, string? draft, CancellationToken cancellationToken)
     {
         var session = Session(context);
-        var query = context.Request.Query;
-        var cursor = query["cursor"].ToString();
+        var cursor = context.Request.Query["cursor"].ToString();
         var workflows = await api.GetAsync(context, session.Key, cursor.Length == 0 ? "api/workflows" : $"api/workflows?cursor={Uri.EscapeDataString(cursor)}", cancellationToken).ConfigureAwait(false);
-        var name = query["name"].ToString();
         ApiAnswer? definition = null;
-        var version = int.TryParse(query["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
         if (name.Length > 0)
         {
             var path = version > 0 ? $"api/workflows/{Uri.EscapeDataString(name)}/versions/{version}" : $"api/workflows/{Uri.EscapeDataString(name)}";
@@ -204,6 +232,7 @@ public static class DashboardEndpoints
         return Page<WorkflowsPage>(context, antiforgery, session, new()
         {
             ["Workflows"] = workflows, ["Definition"] = definition, ["SelectedName"] = name, ["SelectedVersion"] = version,
+            ["Message"] = message, ["Draft"] = draft,
         });
     }
 

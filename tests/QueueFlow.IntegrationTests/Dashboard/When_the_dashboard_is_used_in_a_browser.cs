@@ -195,6 +195,52 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task Should_let_an_admin_register_a_workflow_and_no_one_else()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = QueueFlowFixture.Unique("dash-register");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.AdminKey);
+        await page.GotoAsync("/dashboard/workflows");
+
+        // A definition the API refuses: its reason is shown and the text is kept for the next try.
+        var invalid = $$"""{ "name": "{{name}}", "tasks": [ { "id": "t1", "queue": "q" } ], "transitions": [ { "from": "workflow_start", "to": "nowhere" } ] }""";
+        await page.ClickAsync("details.register summary");
+        await page.FillAsync("textarea[name=definition]", invalid);
+        await page.ClickAsync("button[data-action=register]");
+        await Assertions.Expect(page.Locator("p.message")).ToContainTextAsync("nowhere");
+        await Assertions.Expect(page.Locator("textarea[name=definition]")).ToHaveValueAsync(invalid);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri($"/api/workflows/{name}", UriKind.Relative))).StatusCode);
+
+        await page.FillAsync("textarea[name=definition]", Workflows.Chain(name, 2));
+        await page.ClickAsync("button[data-action=register]");
+        await Assertions.Expect(page.Locator("p.message")).ToHaveTextAsync($"registered {name} v1");
+        await Assertions.Expect(page.Locator("section h2")).ToContainTextAsync($"{name} v1");
+        await Assertions.Expect(page.Locator("svg.graph g[data-task=t2]")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(new Uri($"/api/workflows/{name}", UriKind.Relative))).StatusCode);
+
+        // An operator sees no form, and its POST with a valid token is refused before the API is asked.
+        var (operatorContext, operatorPage, operatorErrors) = await host.NewPageAsync();
+        await using var __ = operatorContext;
+        await DashboardHost.SignInAsync(operatorPage, ApiFactory.OperatorKey);
+        await operatorPage.GotoAsync("/dashboard/workflows");
+        await Assertions.Expect(operatorPage.Locator("h1")).ToHaveTextAsync("Workflows");
+        await Assertions.Expect(operatorPage.Locator("details.register")).ToHaveCountAsync(0);
+        var token = await operatorPage.Locator("header form input[type=hidden]").First.GetAttributeAsync("value");
+        var field = await operatorPage.Locator("header form input[type=hidden]").First.GetAttributeAsync("name");
+        var form = FormOf(operatorPage, field!, token!);
+        form.Set("definition", Workflows.Chain(name, 3));
+        var refused = await operatorPage.APIRequest.PostAsync("/dashboard/workflows", new() { Form = form, MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.Forbidden, refused.Status);
+        var versions = await admin.GetAsync(new Uri($"/api/workflows/{name}/versions/2", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, versions.StatusCode);
+        Assert.Empty(errors);
+        Assert.Empty(operatorErrors);
+    }
+
     static IFormData FormOf(IPage page, string field, string value)
     {
         var form = page.APIRequest.CreateFormData();
