@@ -57,7 +57,8 @@
     const changed = () => schedule(250);
     source.addEventListener("job", changed);
     source.addEventListener("task", changed);
-    source.onopen = () => poll(false);
+    // The stream starts from "now", after the page was rendered: re-read once, so a change in between is not missed.
+    source.onopen = () => { poll(false); schedule(0); };
     source.onerror = () => {
       // The browser reconnects by itself (resuming with Last-Event-ID) unless the answer was not a stream.
       poll(true);

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using QueueFlow.Contracts;
 using QueueFlow.IntegrationTests.Api;
 using QueueFlow.IntegrationTests.Infrastructure;
+using QueueFlow.Persistence.DeadLetters;
 using static QueueFlow.IntegrationTests.Api.ApiCalls;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
 
@@ -239,6 +240,62 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Equal(HttpStatusCode.NotFound, versions.StatusCode);
         Assert.Empty(errors);
         Assert.Empty(operatorErrors);
+    }
+
+    [Fact]
+    public async Task Should_replay_one_dead_letter_and_discard_another_from_the_dead_letter_page()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-dead"), 2));
+        var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
+        // A completion that failed to apply, and a message nobody wants back, as the error-queue mover stores them.
+        var completion = await CaptureDeadLetterAsync(id, "QueueFlow.Contracts.CompleteTask", $$"""{ "jobId": "{{id}}", "taskId": "t1", "attemptId": "{{attemptId(attempt)}}" }""");
+        var unwanted = await CaptureDeadLetterAsync(id, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{id}}" }""");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await page.GotoAsync("/dashboard/dead-letters?status=Pending");
+        await page.ClickAsync($"tr[data-dead-letter='{completion}'] button[data-action=replay]");
+        await Assertions.Expect(page.Locator("p.message")).ToHaveTextAsync("replay: 1 of 1 done");
+        await TaskWhenAsync(admin, id, "t1", "Completed");
+        await TaskWhenAsync(admin, id, "t2", "Running");
+
+        await page.GotoAsync("/dashboard/dead-letters?status=Pending");
+        await page.ClickAsync($"tr[data-dead-letter='{unwanted}'] button[data-action=discard]");
+        await Assertions.Expect(page.Locator("p.message")).ToHaveTextAsync("discard: 1 of 1 done");
+        Assert.Equal("Running", (await JobAsync(admin, id)).GetProperty("status").GetString());
+
+        await page.GotoAsync($"/dashboard/dead-letters/{unwanted}");
+        await Assertions.Expect(page.Locator("[data-dead-letter-detail]")).ToContainTextAsync("Discarded");
+        await using var db = await host.Api.Services.GetRequiredService<IDbContextFactory<QueueFlow.Persistence.QueueFlowDbContext>>().CreateDbContextAsync();
+        var statuses = await db.DeadLetters.Where(d => d.Id == completion || d.Id == unwanted).ToDictionaryAsync(d => d.Id, d => d.Status.ToString());
+        Assert.Equal(("Replayed", "Discarded"), (statuses[completion], statuses[unwanted]));
+        Assert.Empty(errors);
+
+        static string attemptId(Guid attempt) => attempt.ToString();
+    }
+
+    async Task<Guid> CaptureDeadLetterAsync(Guid jobId, string messageType, string body)
+    {
+        var messageId = Guid.NewGuid();
+        await host.Api.Services.GetRequiredService<DeadLetterStore>().CaptureAsync(new DeadLetterCapture
+        {
+            MessageId = messageId,
+            Source = DeadLetterSource.Queue,
+            SourceName = $"{TestSettings.JobsQueue}_error",
+            MessageType = messageType,
+            Destination = $"exchange:{TestSettings.JobsQueue}",
+            Body = body,
+            Reason = "a lock timeout outlasted the retries (test)",
+            JobId = jobId,
+            TaskId = "t1",
+            SeenAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+        await using var db = await host.Api.Services.GetRequiredService<IDbContextFactory<QueueFlow.Persistence.QueueFlowDbContext>>().CreateDbContextAsync();
+        return (await db.DeadLetters.SingleAsync(d => d.MessageId == messageId)).Id;
     }
 
     static IFormData FormOf(IPage page, string field, string value)
