@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using QueueFlow.Contracts;
 using QueueFlow.IntegrationTests.Api;
+using QueueFlow.IntegrationTests.DeadLetters;
 using QueueFlow.IntegrationTests.Infrastructure;
-using QueueFlow.Persistence.DeadLetters;
 using static QueueFlow.IntegrationTests.Api.ApiCalls;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
 
@@ -253,8 +253,8 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
         var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
         // A completion that failed to apply, and a message nobody wants back, as the error-queue mover stores them.
-        var completion = await CaptureDeadLetterAsync(id, "QueueFlow.Contracts.CompleteTask", $$"""{ "jobId": "{{id}}", "taskId": "t1", "attemptId": "{{attemptId(attempt)}}" }""");
-        var unwanted = await CaptureDeadLetterAsync(id, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{id}}" }""");
+        var completion = await DeadLetterCalls.CaptureAsync(host.Api.Services, id, "QueueFlow.Contracts.CompleteTask", $$"""{ "jobId": "{{id}}", "taskId": "t1", "attemptId": "{{attemptId(attempt)}}" }""");
+        var unwanted = await DeadLetterCalls.CaptureAsync(host.Api.Services, id, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{id}}" }""");
 
         await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
         await page.GotoAsync("/dashboard/dead-letters?status=Pending");
@@ -276,26 +276,6 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Empty(errors);
 
         static string attemptId(Guid attempt) => attempt.ToString();
-    }
-
-    async Task<Guid> CaptureDeadLetterAsync(Guid jobId, string messageType, string body)
-    {
-        var messageId = Guid.NewGuid();
-        await host.Api.Services.GetRequiredService<DeadLetterStore>().CaptureAsync(new DeadLetterCapture
-        {
-            MessageId = messageId,
-            Source = DeadLetterSource.Queue,
-            SourceName = $"{TestSettings.JobsQueue}_error",
-            MessageType = messageType,
-            Destination = $"exchange:{TestSettings.JobsQueue}",
-            Body = body,
-            Reason = "a lock timeout outlasted the retries (test)",
-            JobId = jobId,
-            TaskId = "t1",
-            SeenAt = DateTimeOffset.UtcNow,
-        }, CancellationToken.None);
-        await using var db = await host.Api.Services.GetRequiredService<IDbContextFactory<QueueFlow.Persistence.QueueFlowDbContext>>().CreateDbContextAsync();
-        return (await db.DeadLetters.SingleAsync(d => d.MessageId == messageId)).Id;
     }
 
     static IFormData FormOf(IPage page, string field, string value)
