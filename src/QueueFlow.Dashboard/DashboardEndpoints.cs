@@ -53,12 +53,23 @@ public static class DashboardEndpoints
     }
 
     /// <summary>The live feed a page follows: every change, or one job's. Ends when the browser leaves or the host stops.</summary>
-    static async Task EventsAsync(HttpContext context, DashboardApi api, IHostApplicationLifetime lifetime, Guid? jobId, CancellationToken cancellationToken)
+    static async Task EventsAsync(HttpContext context, DashboardApi api, IHostApplicationLifetime lifetime, string? jobId, CancellationToken cancellationToken)
     {
+        Guid? job = null;
+        if (jobId is not null)
+        {
+            if (!Guid.TryParse(jobId, out var parsed))
+            {
+                await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "jobId must be a job's id (a GUID).").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+            job = parsed;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await api.RelayEventsAsync(context, Session(context).Key, jobId is { } id ? $"api/events?jobId={id}" : "api/events", stop.Token).ConfigureAwait(false);
+            await api.RelayEventsAsync(context, Session(context).Key, job is { } id ? $"api/events?jobId={id}" : "api/events", stop.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (stop.IsCancellationRequested && error is OperationCanceledException or IOException or HttpRequestException)
         {
@@ -104,7 +115,22 @@ public static class DashboardEndpoints
     /// <summary>Whether a POST carries this user's antiforgery token; a forged one gets a 400 and changes nothing.</summary>
     static async Task<IResult?> RefuseForgedAsync(HttpContext context, IAntiforgery antiforgery, bool operatorOnly)
     {
-        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        bool valid;
+        try
+        {
+            // Reads the form, so a form over ASP.NET Core's limits (FormOptions) shows up here first.
+            valid = await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException unreadable) when (unreadable.InnerException is InvalidDataException tooLarge)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The form is larger than the dashboard accepts.", detail: tooLarge.Message);
+        }
+        catch (AntiforgeryValidationException unreadable)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form could not be read.", detail: unreadable.Message);
+        }
+
+        if (!valid)
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form's antiforgery token is missing or not this user's.");
         if (operatorOnly && context.Items[typeof(DashboardSession)] is DashboardSession { CanOperate: false })
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only an operator or admin key may act on jobs.");

@@ -278,6 +278,33 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         static string attemptId(Guid attempt) => attempt.ToString();
     }
 
+    [Fact]
+    public async Task Should_answer_an_oversized_form_and_a_malformed_job_id_with_a_specific_4xx()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        await DashboardHost.SignInAsync(page, ApiFactory.AdminKey);
+        await page.GotoAsync("/dashboard/workflows");
+        var token = await page.Locator("header form input[type=hidden]").First.GetAttributeAsync("value");
+        var field = await page.Locator("header form input[type=hidden]").First.GetAttributeAsync("name");
+
+        // Over ASP.NET Core's 4 MiB limit for one form value.
+        var form = FormOf(page, field!, token!);
+        form.Set("definition", new string('x', 5 * 1024 * 1024));
+        var tooLarge = await page.APIRequest.PostAsync("/dashboard/workflows", new() { Form = form, MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.RequestEntityTooLarge, tooLarge.Status);
+        Assert.StartsWith("application/problem+json", tooLarge.Headers["content-type"], StringComparison.Ordinal);
+
+        var badId = await page.APIRequest.GetAsync("/dashboard/events?jobId=not-a-job");
+        Assert.Equal((int)HttpStatusCode.BadRequest, badId.Status);
+        Assert.Contains("jobId", await badId.TextAsync(), StringComparison.Ordinal);
+
+        // The dashboard still answers after both.
+        await page.GotoAsync("/dashboard/workflows");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Workflows");
+        Assert.Empty(errors);
+    }
+
     static IFormData FormOf(IPage page, string field, string value)
     {
         var form = page.APIRequest.CreateFormData();
