@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -43,6 +44,7 @@ public static class DashboardEndpoints
         pages.MapPost("/jobs/{id:guid}/{action:regex(^(continue|revert)$)}", RepairAsync);
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/{action:regex(^(claim|release|assign|finish)$)}", ManualTaskAsync);
         pages.MapPost("/jobs/bulk", BulkAsync);
+        pages.MapGet("/tasks", TasksAsync);
         pages.MapGet("/events", EventsAsync);
         pages.MapGet("/workflows", WorkflowsAsync);
         pages.MapPost("/workflows", RegisterWorkflowAsync);
@@ -174,6 +176,14 @@ public static class DashboardEndpoints
             return Results.Redirect($"{PathOf(context)}/jobs/{id}");
         var jobs = await api.GetAsync(context, session.Key, $"api/jobs?{filter.ApiQuery()}", cancellationToken).ConfigureAwait(false);
         return Page<JobsPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Jobs"] = jobs, ["Message"] = context.Request.Query["message"].ToString() });
+    }
+
+    static async Task<IResult> TasksAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        var session = Session(context);
+        var filter = TasksFilter.Read(context.Request.Query);
+        var tasks = await api.GetAsync(context, session.Key, $"api/tasks?{filter.ApiQuery()}", cancellationToken).ConfigureAwait(false);
+        return Page<TasksPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Tasks"] = tasks });
     }
 
     static async Task<IResult> JobAsync(Guid id, HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
@@ -329,43 +339,48 @@ public static class DashboardEndpoints
         Results.Redirect($"{PathOf(context)}/jobs/{id}?message={Uri.EscapeDataString(answer.Ok ? done : answer.Problem)}");
 
     /// <summary>
-    /// Bulk cancel or retry on the list's filter, a page of the API at a time until the filter is used up; the
-    /// counts come back to the list as its message. Each API page is its own request, so a long run stops cleanly
-    /// when the browser goes away.
+    /// Bulk cancel or retry on the list's filter (<see cref="BulkRun"/>). A plain form post waits for the whole run and
+    /// comes back to the list with the counts as its message. The page's script asks for progress instead (header
+    /// <see cref="ProgressHeader"/>): then the answer is a stream of JSON lines, the counts after each API page and
+    /// last the message and the list to go back to, so a long run shows how far it got.
     /// </summary>
-    static async Task<IResult> BulkAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    static async Task<IResult> BulkAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, IOptions<DashboardOptions> options, CancellationToken cancellationToken)
     {
         if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
             return refused;
         var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var filter = JobsFilter.Read(form);
-        var retry = form["bulk"] == "retry";
-        var key = Session(context).Key;
-        int matched = 0, done = 0;
-        string? problem = null;
-        // The cancel filter takes one status at a time; retry takes the tasks' own filter (Failed or TimedOut tasks).
-        IEnumerable<string?> statuses = retry || filter.Statuses.Count == 0 ? [null] : filter.Statuses.Cast<string?>();
-        foreach (var status in statuses)
+        var run = new BulkRun(api, context, Session(context).Key, filter, form["bulk"] == "retry", options.Value.BulkPageSize);
+        string Back() => $"{PathOf(context)}/jobs?{filter.PageQuery()}&message={Uri.EscapeDataString(run.Message(final: true))}";
+        if (!context.Request.Headers.ContainsKey(ProgressHeader))
         {
-            string? cursor = null;
-            do
-            {
-                var body = retry
-                    ? (object)new { filter = new { workflow = filter.Workflow, from = filter.From, to = filter.To }, limit = 500, cursor, reason = "bulk retry from the dashboard" }
-                    : new { filter = new { status, workflow = filter.Workflow, from = filter.From, to = filter.To }, limit = 500, cursor, reason = "bulk cancel from the dashboard" };
-                var answer = await api.PostAsync(context, key, retry ? "api/tasks/retry" : "api/jobs/cancel", body, cancellationToken).ConfigureAwait(false);
-                if (!answer.Ok)
-                {
-                    problem = answer.Problem;
-                    break;
-                }
-                matched += answer.Body.GetProperty("matched").GetInt32();
-                done += answer.Body.GetProperty(retry ? "retried" : "cancelled").GetInt32();
-                cursor = answer.Body.TryGetProperty("nextCursor", out var next) && next.ValueKind == System.Text.Json.JsonValueKind.String ? next.GetString() : null;
-            }
-            while (cursor is not null);
+            await run.RunAsync(_ => Task.CompletedTask, cancellationToken).ConfigureAwait(false);
+            return Results.Redirect(Back());
         }
-        var message = problem ?? string.Create(CultureInfo.InvariantCulture, $"{(retry ? "retried" : "cancelled")} {done} of {matched} matched");
-        return Results.Redirect($"{PathOf(context)}/jobs?{filter.PageQuery()}&message={Uri.EscapeDataString(message)}");
+
+        var response = context.Response;
+        response.ContentType = "application/x-ndjson";
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.StartAsync(cancellationToken).ConfigureAwait(false);
+        await run.RunAsync(r => ProgressLineAsync(response, new { matched = r.Matched, done = r.Done, message = r.Message(final: false) }, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        await ProgressLineAsync(response, new { matched = run.Matched, done = run.Done, message = run.Message(final: true), problem = run.Problem, location = Back() }, cancellationToken)
+            .ConfigureAwait(false);
+        return Results.Empty;
     }
+
+    /// <summary>The request header the page's script sends to have a bulk action's progress streamed.</summary>
+    public const string ProgressHeader = "X-Dashboard-Progress";
+
+    static async Task ProgressLineAsync(HttpResponse response, object line, CancellationToken cancellationToken)
+    {
+        await JsonSerializer.SerializeAsync(response.Body, line, ProgressJson, cancellationToken).ConfigureAwait(false);
+        await response.Body.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    static readonly JsonSerializerOptions ProgressJson = new(JsonSerializerDefaults.Web);
+
+    static readonly byte[] NewLine = [(byte)'\n'];
 }

@@ -20,4 +20,11 @@ public sealed class DashboardOptions
     /// dashboard in a host of its own sets this to any QueueFlow URL.
     /// </summary>
     public Uri? ApiUrl { get; init; }
+
+    /// <summary>
+    /// How many jobs (cancel) or tasks (retry) one API request of a bulk action takes; the page's progress moves on
+    /// after each. The API takes at most 1,000 a request.
+    /// </summary>
+    [Range(1, 1000)]
+    public int BulkPageSize { get; init; } = 500;
 }

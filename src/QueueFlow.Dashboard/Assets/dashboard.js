@@ -76,12 +76,63 @@
   document.addEventListener("visibilitychange", () => { if (document.hidden) close(); else { open(); schedule(0); } });
   window.addEventListener("pagehide", close);
 
+  // A bulk action asks for its progress as JSON lines (the counts after each page of jobs, last the list to go back
+  // to) and shows each in the form's <output>; without this script the form posts and waits for the final counts.
+  const runBulk = async (form, button) => {
+    const output = form.querySelector("output");
+    const body = new URLSearchParams(new FormData(form));
+    body.append(button.name, button.value);
+    form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    button.setAttribute("aria-busy", "true");
+    output.textContent = "working…";
+    let leaving = false;
+    try {
+      const response = await fetch(form.action, { method: "POST", body, credentials: "same-origin", headers: { "X-Dashboard-Progress": "1" } });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => null);
+        output.textContent = (problem && problem.title) || "refused (" + response.status + ")";
+        return;
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let pending = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        pending += decoder.decode(value, { stream: true });
+        for (let end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
+          const line = JSON.parse(pending.slice(0, end));
+          pending = pending.slice(end + 1);
+          output.textContent = line.message;
+          if (line.location) { leaving = true; location.assign(line.location); return; }
+        }
+      }
+      output.textContent += " (the answer ended early: reload to see what was done)";
+    } catch {
+      output.textContent += " (the connection was lost: reload to see what was done)";
+    } finally {
+      if (!leaving) {
+        form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+        button.removeAttribute("aria-busy");
+        open();
+      }
+    }
+  };
+
   // Confirmation for forms that act on many jobs; the clicked button shows progress until the answer arrives.
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); return; }
     const button = event.submitter;
-    if (button) { button.setAttribute("aria-busy", "true"); button.textContent = "working…"; close(); }
+    if (!button) return;
+    close();
+    if (form.dataset.progress !== undefined && form.querySelector("output") && window.ReadableStream) {
+      event.preventDefault();
+      runBulk(form, button);
+      return;
+    }
+    button.setAttribute("aria-busy", "true");
+    button.textContent = "working…";
   });
   open();
 })();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,8 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Bulk actions take two jobs per API request here, so a handful of jobs shows a run's progress page by page.
+        Api.ConfigureExtra = builder => builder.UseSetting("Dashboard:BulkPageSize", "2");
         Api.UseKestrel(0);
         Api.StartServer();
         var address = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -115,6 +115,94 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
     }
 
     [Fact]
+    public async Task Should_retry_the_failed_tasks_of_a_filter_showing_the_counts_as_it_goes()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-bulk-retry"), 1));
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+            var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
+            Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = "paper jam", Terminal = true })).Status);
+            await JobWhenAsync(admin, id, "Failed");
+            ids.Add(id);
+        }
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await page.GotoAsync($"/dashboard/jobs?workflow={name}&status=Failed");
+        // Every text the progress output shows, kept where the list page the run ends on can still read it: each
+        // assignment replaces the output's text node, so each added node is one step the user saw. The whole page is
+        // watched because the live refresh may swap in a new output element at any time before the click.
+        await page.EvaluateAsync("""
+            () => {
+              sessionStorage.setItem("progress", "[]");
+              new MutationObserver((records) => {
+                const seen = JSON.parse(sessionStorage.getItem("progress"));
+                for (const record of records)
+                  if (record.target.matches && record.target.matches("[data-bulk-progress]"))
+                    for (const node of record.addedNodes) seen.push(node.textContent);
+                sessionStorage.setItem("progress", JSON.stringify(seen));
+              }).observe(document.body, { childList: true, subtree: true });
+            }
+            """);
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.ClickAsync("button[name=bulk][value=retry]");
+        await Assertions.Expect(page.Locator(".message")).ToHaveTextAsync("retried 5 of 5 matched", new() { Timeout = 30_000 });
+
+        // Two jobs an API request in this host (DashboardHost): the counts moved on after each of the three pages.
+        var progress = System.Text.Json.JsonSerializer.Deserialize<List<string>>(await page.EvaluateAsync<string>("() => sessionStorage.getItem('progress')"))!;
+        Assert.Equal(["working…", "retried 2 of 2 matched so far", "retried 4 of 4 matched so far", "retried 5 of 5 matched so far"], progress.Take(4));
+        foreach (var id in ids)
+            await TaskWhenAsync(admin, id, "t1", "Running");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Should_list_the_tasks_behind_the_overviews_queue_figures()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-tasks"), 2));
+        var running = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        await TaskWhenAsync(admin, running, "t1", "Running");
+        var failed = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        var attempt = (await TaskWhenAsync(admin, failed, "t1", "Running")).GetProperty("attemptId").GetGuid();
+        Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = failed, TaskId = "t1", AttemptId = attempt, Error = "toner low", Terminal = true })).Status);
+        await JobWhenAsync(admin, failed, "Failed");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.ReaderKey);
+        // The queue is named after the workflow (Workflows.Chain): its row counts one running and one failed task.
+        var row = page.Locator($"tr[data-queue='{name}']");
+        await Assertions.Expect(row.Locator("a[data-figure=running]")).ToHaveTextAsync("1");
+        await Assertions.Expect(row.Locator("a[data-figure=failed]")).ToHaveTextAsync("1");
+
+        await row.Locator("a[data-figure=running]").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Tasks");
+        await Assertions.Expect(page.Locator("input[name=status][value=Running]")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("table.tasks tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"tr[data-job='{running}'][data-task=t1] .badge")).ToHaveTextAsync("Running");
+
+        await page.GoBackAsync();
+        await row.Locator("a[data-figure=failed]").ClickAsync();
+        await Assertions.Expect(page.Locator("table.tasks tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"tr[data-job='{failed}'][data-task=t1] .error-text")).ToHaveTextAsync("toner low");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "tasks.png") });
+        await page.ClickAsync($"tr[data-job='{failed}'] a");
+        await Assertions.Expect(page.Locator("[data-job-status]")).ToHaveTextAsync("Failed");
+
+        // The overview's status tiles lead to the same list, filtered by status alone.
+        await page.ClickAsync("header nav a:has-text('Overview')");
+        await page.ClickAsync("[data-tasks=Failed]");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard/tasks\\?status=Failed$"));
+        await Assertions.Expect(page.Locator("input[name=status][value=Failed]")).ToBeCheckedAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Should_show_a_reader_no_actions_and_refuse_forged_requests()
     {
         var (context, page, errors) = await host.NewPageAsync();
@@ -163,7 +251,7 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "workflows.png") });
 
         // Every page in the navigation, through its link, renders and logs nothing to the console.
-        foreach (var (link, heading) in new[] { ("Dead letters", "Dead letters"), ("Jobs", "Jobs"), ("Workflows", "Workflows"), ("Overview", "Overview") })
+        foreach (var (link, heading) in new[] { ("Dead letters", "Dead letters"), ("Jobs", "Jobs"), ("Tasks", "Tasks"), ("Workflows", "Workflows"), ("Overview", "Overview") })
         {
             await page.ClickAsync($"header nav a:has-text('{link}')");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
