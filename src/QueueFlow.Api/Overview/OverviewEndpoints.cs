@@ -15,7 +15,7 @@ public static class OverviewEndpoints
 {
     public static RouteHandlerBuilder MapOverviewEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/api/overview", GetAsync).RequireAuthorization(ApiPolicies.Read).WithTags("Overview").WithName("GetOverview")
-            .WithSummary("Jobs and tasks per status, dead letters, the oldest running task, outbox and timer lag, each task queue's backlog")
+            .WithSummary("Jobs and tasks per status, dead letters, the oldest running tasks, outbox and timer lag, each task queue's backlog")
             .Produces<Overview>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
     static async Task<Ok<Overview>> GetAsync(IDbContextFactory<QueueFlowDbContext> dbFactory, IQueueBacklogReader broker, TimeProvider clock, CancellationToken cancellationToken)
@@ -24,8 +24,11 @@ public static class OverviewEndpoints
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var counts = await StatusCounts.ReadAsync(db, cancellationToken).ConfigureAwait(false);
         var deadLetters = await db.DeadLetters.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // The partial index of running tasks by start (ix_job_tasks_running_started_at) makes this a short index scan.
         var oldest = await db.JobTasks.Where(t => t.Status == Contracts.TaskRunStatus.Running && t.StartedAt != null).OrderBy(t => t.StartedAt)
-            .Select(t => new { t.JobId, t.TaskId, t.Queue, t.StartedAt }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .Take(Overview.OldestRunningTasksShown)
+            .Select(t => new { t.JobId, t.TaskId, t.Queue, t.StartedAt }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var oldestRunning = oldest.Select(t => new OldestRunningTask(t.JobId, t.TaskId, t.Queue, t.StartedAt!.Value, (now - t.StartedAt.Value).TotalSeconds)).ToList();
         var outboxCount = await db.Outbox.CountAsync(cancellationToken).ConfigureAwait(false);
         var outboxOldest = await db.Outbox.MinAsync(o => (DateTimeOffset?)o.CreatedAt, cancellationToken).ConfigureAwait(false);
 
@@ -42,10 +45,11 @@ public static class OverviewEndpoints
             PresentStatuses(counts, StatusCounts.Jobs),
             PresentStatuses(counts, StatusCounts.Tasks),
             deadLetters.ToDictionary(d => d.Key.ToString(), d => d.Count),
-            oldest is null ? null : new OldestRunningTask(oldest.JobId, oldest.TaskId, oldest.Queue, oldest.StartedAt!.Value, (now - oldest.StartedAt.Value).TotalSeconds),
+            oldestRunning.FirstOrDefault(),
             new Backlog(outboxCount, outboxOldest is { } first ? Math.Max(0, (now - first).TotalSeconds) : 0),
             new Backlog(timers.Waiting, timers.OldestTicks is { } ticks ? Math.Max(0, (nowTicks - ticks) / (double)TimeSpan.TicksPerSecond) : 0),
-            queues));
+            queues,
+            oldestRunning));
     }
 
     /// <summary>The statuses with at least one job (or task), as this route has always answered: no zeros.</summary>

@@ -58,6 +58,26 @@ public sealed class When_stats_are_read(ApiFactory api) : IClassFixture<ApiFacto
         Assert.Equal(JsonValueKind.Null, Queue(overview, name).GetProperty("backlog").ValueKind);
     }
 
+    [Fact]
+    public async Task Should_list_the_longest_running_tasks_oldest_first_on_the_overview()
+    {
+        var (name, _) = await ThreeJobsOneFailedAsync(api, "api-overview-oldest");
+        using var reader = api.ClientWith(ApiFactory.ReaderKey);
+
+        var overview = await BodyAsync(await reader.GetAsync(new Uri("/api/overview", UriKind.Relative)));
+
+        // Running tasks of earlier tests may be older than this test's two: the list is the ten longest, whoever's.
+        var oldest = overview.GetProperty("oldestRunningTasks").EnumerateArray().ToList();
+        Assert.InRange(oldest.Count, 1, 10);
+        var starts = oldest.Select(t => t.GetProperty("startedAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(starts.Order(), starts);
+        var first = overview.GetProperty("oldestRunningTask");
+        Assert.Equal((first.GetProperty("jobId").GetGuid(), first.GetProperty("taskId").GetString()), (oldest[0].GetProperty("jobId").GetGuid(), oldest[0].GetProperty("taskId").GetString()));
+        // Fewer than ten running in the whole database: this test's two (nothing consumes their queue) must be there.
+        if (oldest.Count < 10)
+            Assert.Equal(2, oldest.Count(t => t.GetProperty("queue").GetString() == name));
+    }
+
     static JsonElement Queue(JsonElement stats, string queue) =>
         stats.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == queue);
 

@@ -194,8 +194,12 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         await page.ClickAsync($"tr[data-job='{failed}'] a");
         await Assertions.Expect(page.Locator("[data-job-status]")).ToHaveTextAsync("Failed");
 
-        // The overview's status tiles lead to the same list, filtered by status alone.
+        // The overview's oldest running tasks lead to every running task; its status tiles to the list by status alone.
         await page.ClickAsync("header nav a:has-text('Overview')");
+        await Assertions.Expect(page.Locator("table.oldest tbody tr")).Not.ToHaveCountAsync(0);
+        await page.ClickAsync("a:has-text('All running tasks')");
+        await Assertions.Expect(page.Locator("input[name=status][value=Running]")).ToBeCheckedAsync();
+        await page.GoBackAsync();
         await page.ClickAsync("[data-tasks=Failed]");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard/tasks\\?status=Failed$"));
         await Assertions.Expect(page.Locator("input[name=status][value=Failed]")).ToBeCheckedAsync();
