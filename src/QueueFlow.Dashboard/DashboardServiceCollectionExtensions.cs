@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +17,9 @@ public static class DashboardServiceCollectionExtensions
         services.AddAntiforgery();
         services.AddDataProtection();
         services.AddRazorComponents();
+        // The action routes use regex constraints, which a host made with WebApplication.CreateSlimBuilder does not
+        // register; registering the same policy again in a full host changes nothing.
+        services.Configure<RouteOptions>(routes => routes.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         return services;
     }
 }
