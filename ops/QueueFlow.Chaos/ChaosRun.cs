@@ -83,7 +83,18 @@ internal sealed class ChaosRun(ChaosOptions options)
         await watching.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var database = await DatabaseView.ReadAsync(dataSource, cancellationToken);
-        var backlog = await Backlog.ReadAsync(broker, dataSource, cancellationToken);
+        Backlog backlog;
+        try
+        {
+            backlog = await Backlog.ReadAsync(broker, dataSource, cancellationToken);
+        }
+        catch (Exception exception) when (ChaosBroker.IsOutage(exception))
+        {
+            // The broker is not back: nothing can be found in its queues, so what is not done counts as lost.
+            Progress($"the queues could not be read ({exception.GetType().Name}: {exception.Message}); whatever is not done counts as lost");
+            backlog = new Backlog();
+        }
+
         var errorQueues = await ErrorQueueMessagesAsync(broker, cancellationToken);
         var lines = Ledger.Build(_records, database, backlog, errorQueues, settled);
         var failed = lines.Where(l => l.Failed).ToList();
