@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using QueueFlow.Core.Workflows;
+using QueueFlow.Persistence.Counts;
 using QueueFlow.Persistence.DeadLetters;
 using QueueFlow.Persistence.Outbox;
 using QueueFlow.Persistence.Workflows;
@@ -13,7 +14,7 @@ public static class PersistenceServiceCollectionExtensions
     /// <summary>
     /// The DbContext (pooled factory, plus a scoped instance for the saga repository), the workflow catalog,
     /// the outbox sender used right after commit, the relay that sweeps what it left, the dead-letter store and its
-    /// replay. The sender needs MassTransit's <c>IBus</c>; bind
+    /// replay, and the folding of the status counts' changes. The sender needs MassTransit's <c>IBus</c>; bind
     /// <see cref="OutboxRelayOptions"/> from configuration in the host if the defaults do not fit.
     /// </summary>
     public static IServiceCollection AddQueueFlowPersistence(this IServiceCollection services, string connectionString)
@@ -37,6 +38,7 @@ public static class PersistenceServiceCollectionExtensions
             .Validate(options => options.IsValid(), "Outbox relay options: PollInterval > 0, 0 < BatchSize <= 10000, MaxBackoff >= PollInterval, 0 < MaxAttempts <= 1000, SendTimeout > 0.")
             .ValidateOnStart();
         services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<StatusCountFolding>();
 
         return services;
     }

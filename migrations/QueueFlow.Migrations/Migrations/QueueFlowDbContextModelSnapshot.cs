@@ -198,6 +198,11 @@ namespace QueueFlow.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_job_history");
 
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_job_history_at");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("At"), "brin");
+
                     b.HasIndex("JobId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ux_job_history_job_id_sequence");
@@ -314,6 +319,10 @@ namespace QueueFlow.Migrations.Migrations
 
                     b.HasIndex("JobKey")
                         .HasDatabaseName("ix_job_tasks_job_key");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_job_tasks_running_started_at")
+                        .HasFilter("status = 'Running'");
 
                     b.HasIndex("TaskRunId")
                         .IsUnique()

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Security;
 using QueueFlow.Api.Stats;
 using QueueFlow.Persistence;
+using QueueFlow.Persistence.Counts;
 
 namespace QueueFlow.Api.Overview;
 
@@ -21,8 +22,7 @@ public static class OverviewEndpoints
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var jobs = await db.Jobs.GroupBy(j => j.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var tasks = await db.JobTasks.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await StatusCounts.ReadAsync(db, cancellationToken).ConfigureAwait(false);
         var deadLetters = await db.DeadLetters.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var oldest = await db.JobTasks.Where(t => t.Status == Contracts.TaskRunStatus.Running && t.StartedAt != null).OrderBy(t => t.StartedAt)
             .Select(t => new { t.JobId, t.TaskId, t.Queue, t.StartedAt }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
@@ -35,18 +35,22 @@ public static class OverviewEndpoints
             SELECT count(*)::int AS "Waiting", min(next_fire_time) AS "OldestTicks"
             FROM quartz.qrtz_triggers WHERE trigger_state = 'WAITING' AND next_fire_time < {nowTicks}
             """).SingleAsync(cancellationToken).ConfigureAwait(false);
-        var queues = await StatsQueries.QueuesAsync(db, broker, cancellationToken).ConfigureAwait(false);
+        var queues = await StatsQueries.QueuesAsync(counts, broker, cancellationToken).ConfigureAwait(false);
 
         return TypedResults.Ok(new Overview(
             now,
-            jobs.ToDictionary(j => j.Key.ToString(), j => j.Count),
-            tasks.ToDictionary(t => t.Key.ToString(), t => t.Count),
+            PresentStatuses(counts, StatusCounts.Jobs),
+            PresentStatuses(counts, StatusCounts.Tasks),
             deadLetters.ToDictionary(d => d.Key.ToString(), d => d.Count),
             oldest is null ? null : new OldestRunningTask(oldest.JobId, oldest.TaskId, oldest.Queue, oldest.StartedAt!.Value, (now - oldest.StartedAt.Value).TotalSeconds),
             new Backlog(outboxCount, outboxOldest is { } first ? Math.Max(0, (now - first).TotalSeconds) : 0),
             new Backlog(timers.Waiting, timers.OldestTicks is { } ticks ? Math.Max(0, (nowTicks - ticks) / (double)TimeSpan.TicksPerSecond) : 0),
             queues));
     }
+
+    /// <summary>The statuses with at least one job (or task), as this route has always answered: no zeros.</summary>
+    static Dictionary<string, int> PresentStatuses(IEnumerable<StatusCount> counts, string entity) =>
+        counts.Where(c => c.Entity == entity).GroupBy(c => c.Status).ToDictionary(g => g.Key, g => (int)g.Sum(c => c.Count), StringComparer.Ordinal);
 
     sealed record TimerLag(int Waiting, long? OldestTicks);
 }

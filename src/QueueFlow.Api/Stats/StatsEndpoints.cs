@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
 using QueueFlow.Persistence;
+using QueueFlow.Persistence.Counts;
 
 namespace QueueFlow.Api.Stats;
 
@@ -22,14 +23,13 @@ public static class StatsEndpoints
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var jobs = await db.Jobs.GroupBy(j => j.Status).Select(g => KeyValuePair.Create(g.Key, g.Count())).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var tasks = await db.JobTasks.GroupBy(t => t.Status).Select(g => KeyValuePair.Create(g.Key, g.Count())).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await StatusCounts.ReadAsync(db, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new DeploymentStats(
             now,
-            StatsQueries.Counts<JobStatus>(jobs),
-            StatsQueries.Counts<TaskRunStatus>(tasks),
-            await StatsQueries.WorkflowsAsync(db, cancellationToken).ConfigureAwait(false),
-            await StatsQueries.QueuesAsync(db, broker, cancellationToken).ConfigureAwait(false),
+            StatsQueries.Counts<JobStatus>(counts, StatusCounts.Jobs),
+            StatsQueries.Counts<TaskRunStatus>(counts, StatusCounts.Tasks),
+            StatsQueries.Workflows(counts),
+            await StatsQueries.QueuesAsync(counts, broker, cancellationToken).ConfigureAwait(false),
             await StatsQueries.ThroughputAsync(db, now, cancellationToken).ConfigureAwait(false)));
     }
 }

@@ -1,10 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Contracts;
 using QueueFlow.Persistence;
+using QueueFlow.Persistence.Counts;
 
 namespace QueueFlow.Api.Stats;
 
-/// <summary>The counts behind <c>GET /api/stats</c> and the queues of <c>GET /api/overview</c>, counted now (not cached).</summary>
+/// <summary>
+/// The figures behind <c>GET /api/stats</c> and the queues of <c>GET /api/overview</c>: counts per status from
+/// <see cref="StatusCounts"/> (exact, kept by triggers, never a count over the jobs or tasks), throughput from the history.
+/// </summary>
 public static class StatsQueries
 {
     /// <summary>How many minutes the throughput series spans; the last is the minute in progress.</summary>
@@ -23,29 +27,35 @@ public static class StatsQueries
         return all;
     }
 
-    public static async Task<IReadOnlyList<WorkflowStats>> WorkflowsAsync(QueueFlowDbContext db, CancellationToken cancellationToken)
+    /// <summary>The counts per status of one entity (<see cref="StatusCounts.Jobs"/> or <see cref="StatusCounts.Tasks"/>), zeros included.</summary>
+    public static IReadOnlyDictionary<string, int> Counts<TEnum>(IEnumerable<StatusCount> counts, string entity)
+        where TEnum : struct, Enum
     {
-        ArgumentNullException.ThrowIfNull(db);
-        var rows = await db.Jobs.GroupBy(j => new { j.Workflow, j.Status }).Select(g => new { g.Key.Workflow, g.Key.Status, Count = g.Count() })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.GroupBy(r => r.Workflow).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new WorkflowStats(g.Key, Counts(g.Select(r => KeyValuePair.Create(r.Status, r.Count)))))];
+        ArgumentNullException.ThrowIfNull(counts);
+        return Counts(counts.Where(c => c.Entity == entity && Enum.IsDefined(typeof(TEnum), c.Status))
+            .Select(c => KeyValuePair.Create(Enum.Parse<TEnum>(c.Status), (int)c.Count)));
+    }
+
+    public static IReadOnlyList<WorkflowStats> Workflows(IReadOnlyList<StatusCount> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return [.. counts.Where(c => c.Entity == StatusCounts.Jobs).GroupBy(c => c.Name).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new WorkflowStats(g.Key, Counts<JobStatus>(g, StatusCounts.Jobs)))];
     }
 
     /// <summary>
     /// Every task queue tasks were dispatched to, with its tasks per status and the broker's backlog. The backlog is
     /// read after the counts and never fails the answer: when the broker cannot be read it is null.
     /// </summary>
-    public static async Task<IReadOnlyList<QueueStats>> QueuesAsync(QueueFlowDbContext db, IQueueBacklogReader broker, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<QueueStats>> QueuesAsync(IReadOnlyList<StatusCount> counts, IQueueBacklogReader broker, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(broker);
-        var rows = await db.JobTasks.Where(t => t.Queue != null).GroupBy(t => new { t.Queue, t.Status })
-            .Select(g => new { Queue = g.Key.Queue!, g.Key.Status, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var queues = rows.Select(r => r.Queue).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var byQueue = counts.Where(c => c.Entity == StatusCounts.Tasks && c.Name.Length > 0).GroupBy(c => c.Name)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var queues = byQueue.Select(g => g.Key).ToList();
         var backlog = queues.Count == 0 ? null : await broker.ReadAsync(queues, cancellationToken).ConfigureAwait(false);
-        return [.. queues.Select(q => new QueueStats(q, Counts(rows.Where(r => r.Queue == q).Select(r => KeyValuePair.Create(r.Status, r.Count))),
-            backlog?.GetValueOrDefault(q)))];
+        return [.. byQueue.Select(g => new QueueStats(g.Key, Counts<TaskRunStatus>(g, StatusCounts.Tasks), backlog?.GetValueOrDefault(g.Key)))];
     }
 
     /// <summary>

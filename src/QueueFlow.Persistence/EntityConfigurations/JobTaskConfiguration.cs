@@ -40,6 +40,10 @@ internal sealed class JobTaskConfiguration : IEntityTypeConfiguration<JobTask>
         builder.HasIndex(t => new { t.Queue, t.JobId, t.TaskId }).HasDatabaseName("ix_job_tasks_queue_job_id_task_id");
         builder.HasIndex(t => new { t.Queue, t.Status, t.JobId, t.TaskId }).HasDatabaseName("ix_job_tasks_queue_status_job_id_task_id");
 
+        // The overview's oldest running task: only running tasks are in it, so it stays small and a task enters it
+        // once, when it starts (its other updates add no entry).
+        builder.HasIndex(t => t.StartedAt).HasFilter("status = 'Running'").HasDatabaseName("ix_job_tasks_running_started_at");
+
         // The seed systems' endpoints name a task by one of these instead of (job, task): Cognite by the attempt id,
         // Camunda by the attempt's job key, Prefect by the task-run id. Job keys are 63-bit hashes, so not unique;
         // task-run ids are 122-bit hashes of (job, task, iteration), and a row holds one iteration at a time.

@@ -15,7 +15,9 @@ namespace QueueFlow.Persistence.Jobs;
 /// <see cref="JobSagaRepositoryContextFactory"/> commits after the saga returned. Jobs loaded here are
 /// locked FOR UPDATE until then, so changes to one job are applied one at a time across instances, and the
 /// job's <see cref="JobLocks">send lock</see> is taken with the row, held past the commit until the factory
-/// has sent what the message wrote to the outbox.
+/// has sent what the message wrote to the outbox. A job loaded here is read without change tracking and written
+/// by a <see cref="JobChangeBatch"/> (only the task rows that changed, in one round trip); jobs inserted here go
+/// through EF Core, which is rare beside the completions that load an existing job.
 /// </summary>
 public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<Job, TMessage>
     where TMessage : class
@@ -28,6 +30,11 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private readonly ISagaConsumeContextFactory<QueueFlowDbContext, Job> _factory;
     private readonly TimeProvider _clock;
     private readonly bool _publishTaskStateChanged;
+
+    // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
+    private Job? _loaded;
+    private uint _loadedRowVersion;
+    private Dictionary<string, JobTask> _loadedTasks = [];
 
     internal JobSagaRepositoryContext(
         QueueFlowDbContext db,
@@ -60,6 +67,9 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     /// outage, a crashed instance). Its new rows must then go out behind them, not before.
     /// </summary>
     internal bool EarlierRowsWaiting { get; private set; }
+
+    /// <summary>Task rows the batched write of a loaded job inserted, updated or deleted (EF Core writes not counted).</summary>
+    internal int TaskRowsWritten { get; private set; }
 
     /// <summary>The workflow of the job written, for the metrics taken after commit.</summary>
     internal string Workflow { get; private set; } = string.Empty;
@@ -105,14 +115,22 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     public async Task<SagaConsumeContext<Job, TMessage>?> Load(Guid correlationId)
     {
         JobId = correlationId;
-        if (!await LockAsync(correlationId).ConfigureAwait(false))
+
+        // The locks, the row version and the job with its tasks in one round trip; untracked: the write compares
+        // against the copies taken here instead of EF Core's snapshots of every row and jsonb.
+        var locked = await LockedJobReader.ReadAsync(
+            (NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction(), correlationId, CancellationToken)
+            .ConfigureAwait(false);
+        if (locked is null)
             return null;
 
-        // Read after the lock was granted, so neither the job nor its tasks predate the last change to them.
-        var job = await _db.Jobs.Include(j => j.Tasks).SingleAsync(j => j.CorrelationId == correlationId, CancellationToken)
-            .ConfigureAwait(false);
+        HoldsJobLock = true;
+        EarlierRowsWaiting = locked.EarlierRowsWaiting;
+        _loadedRowVersion = locked.RowVersion;
+        _loaded = locked.Job;
+        _loadedTasks = locked.Job.Tasks.ToDictionary(t => t.TaskId, JobTaskSnapshot.Copy, StringComparer.Ordinal);
 
-        return await _factory.CreateSagaConsumeContext(_db, _context, job, SagaConsumeContextMode.Load).ConfigureAwait(false);
+        return await _factory.CreateSagaConsumeContext(_db, _context, locked.Job, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
     public async Task Save(SagaConsumeContext<Job> context)
@@ -129,7 +147,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     public Task Update(SagaConsumeContext<Job> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return WriteAsync(context.Saga);
+        return ReferenceEquals(context.Saga, _loaded) ? WriteLoadedAsync(context.Saga, delete: false) : WriteAsync(context.Saga);
     }
 
     public async Task Delete(SagaConsumeContext<Job> context)
@@ -137,6 +155,12 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ArgumentNullException.ThrowIfNull(context);
 
         // The last history entries and messages of a removed job still belong to its final transaction.
+        if (ReferenceEquals(context.Saga, _loaded))
+        {
+            await WriteLoadedAsync(context.Saga, delete: true).ConfigureAwait(false);
+            return;
+        }
+
         _db.Jobs.Remove(context.Saga);
         await WriteAsync(context.Saga).ConfigureAwait(false);
     }
@@ -159,31 +183,6 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         where T : class =>
         _factory.CreateSagaConsumeContext(_db, consumeContext, instance, mode);
 
-    /// <summary>
-    /// Locks the job's row FOR UPDATE and takes its send lock, in one statement, and notes whether rows of an
-    /// earlier message still wait in the outbox. False when the job has no row (neither lock is then taken).
-    /// </summary>
-    private async Task<bool> LockAsync(Guid jobId)
-    {
-        var command = Command($"""
-            SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("@job::text")}),
-                   EXISTS (SELECT 1 FROM queueflow.outbox AS o WHERE o.job_id = @job)
-            FROM queueflow.jobs AS j WHERE j.id = @job FOR UPDATE
-            """, jobId);
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(CancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                if (!await reader.ReadAsync(CancellationToken).ConfigureAwait(false))
-                    return false;
-                HoldsJobLock = true;
-                EarlierRowsWaiting = reader.GetBoolean(1);
-                return true;
-            }
-        }
-    }
-
     private async Task TakeJobLockAsync(Guid jobId)
     {
         var command = Command($"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("@job::text")})", jobId);
@@ -199,14 +198,61 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         return command;
     }
 
+    /// <summary>Writes a job inserted or added here through EF Core, which tracks it.</summary>
     private async Task WriteAsync(Job job)
+    {
+        var (history, outbox) = TakePending(job);
+        _db.JobHistory.AddRange(history);
+        _db.Outbox.AddRange(outbox);
+        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the job that <see cref="Load"/> read: its row, the task rows that differ from what was read (a task
+    /// added or removed since is inserted or deleted), its history and its outbox rows, in one batch.
+    /// </summary>
+    private async Task WriteLoadedAsync(Job job, bool delete)
+    {
+        var (history, outbox) = TakePending(job);
+        using var batch = new JobChangeBatch((NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction());
+        if (delete)
+        {
+            batch.DeleteJobRow(job.CorrelationId, _loadedRowVersion);
+        }
+        else
+        {
+            batch.UpdateJobRow(job, _loadedRowVersion);
+            var current = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var task in job.Tasks)
+            {
+                current.Add(task.TaskId);
+                if (!_loadedTasks.TryGetValue(task.TaskId, out var before))
+                    batch.InsertTaskRow(task);
+                else if (!JobTaskSnapshot.Same(before, task))
+                    batch.UpdateTaskRow(task);
+            }
+
+            foreach (var taskId in _loadedTasks.Keys.Where(id => !current.Contains(id)))
+                batch.DeleteTaskRow(job.CorrelationId, taskId);
+        }
+
+        foreach (var entry in history)
+            batch.InsertHistoryRow(entry);
+        foreach (var row in outbox)
+            batch.InsertOutboxRow(row);
+
+        await batch.ExecuteAsync(CancellationToken).ConfigureAwait(false);
+        TaskRowsWritten += batch.TaskRows;
+    }
+
+    /// <summary>Moves the job's pending history and messages into rows of this message's transaction.</summary>
+    private (List<JobHistoryEntry> History, List<OutboxMessage> Outbox) TakePending(Job job)
     {
         // Latency is measured from the message's receipt, so time spent waiting for the job's lock counts too.
         var receivedAt = _clock.GetUtcNow() - _context.ReceiveContext.ElapsedTime;
         var trace = Activity.Current;
-        foreach (var entry in job.PendingHistory)
-            _db.JobHistory.Add(entry);
-
+        var history = job.PendingHistory.ToList();
+        var outbox = new List<OutboxMessage>(job.PendingMessages.Count);
         foreach (var message in job.PendingMessages)
         {
             // The fanout copy of a task event is opt-in (OutboxRelayOptions.PublishTaskStateChanged); watchers' copies have a destination.
@@ -214,18 +260,17 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
                 continue;
 
             var row = OutboxMessages.ToRow(job.CorrelationId, message, receivedAt, trace);
-            _db.Outbox.Add(row);
+            outbox.Add(row);
             Written.Add(row);
         }
 
         Workflow = job.Workflow;
-        CommittedHistory.AddRange(job.PendingHistory);
+        CommittedHistory.AddRange(history);
         CommittedOutcomes.AddRange(job.PendingOutcomes);
         job.PendingHistory.Clear();
         job.PendingMessages.Clear();
         job.PendingOutcomes.Clear();
-
-        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        return (history, outbox);
     }
 
     private void Forget(Job job)
@@ -235,6 +280,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         job.PendingMessages.Clear();
         job.PendingOutcomes.Clear();
         Written.Clear();
+        _loaded = null;
         _db.ChangeTracker.Clear();
     }
 }

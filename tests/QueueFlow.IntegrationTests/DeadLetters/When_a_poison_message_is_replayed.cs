@@ -1,10 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using QueueFlow.IntegrationTests.Api;
 using QueueFlow.IntegrationTests.Infrastructure;
-using QueueFlow.Persistence.DeadLetters;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
 using static QueueFlow.IntegrationTests.DeadLetters.DeadLetterCalls;
 
@@ -68,7 +65,7 @@ public sealed class When_a_poison_message_is_replayed(ApiFactory api, QueueFlowF
         using var @operator = api.ClientWith(ApiFactory.OperatorKey);
         var jobId = await StartAsync(api, @operator, Workflows.Chain(QueueFlowFixture.Unique("dl-twice"), 2));
         var attemptId = (await TaskWhenAsync(@operator, jobId, "t1", "Running")).GetProperty("attemptId").GetGuid();
-        var id = await CaptureAsync(jobId, "QueueFlow.Contracts.CompleteTask", $$"""{ "jobId": "{{jobId}}", "taskId": "t1", "attemptId": "{{attemptId}}" }""");
+        var id = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.CompleteTask", $$"""{ "jobId": "{{jobId}}", "taskId": "t1", "attemptId": "{{attemptId}}" }""");
 
         var body = $$"""{ "ids": ["{{id}}"] }""";
         var answers = await Task.WhenAll(ReplayAsync(@operator, body), ReplayAsync(@operator, body));
@@ -88,7 +85,7 @@ public sealed class When_a_poison_message_is_replayed(ApiFactory api, QueueFlowF
         using var @operator = api.ClientWith(ApiFactory.OperatorKey);
         using var reader = api.ClientWith(ApiFactory.ReaderKey);
         var jobId = Guid.NewGuid();
-        var id = await CaptureAsync(jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}" }""");
+        var id = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}" }""");
 
         using (var forbidden = await reader.PostAsync(new Uri("/api/dead-letters/discard", UriKind.Relative), ApiCalls.Json($$"""{ "ids": ["{{id}}"] }""")))
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
@@ -114,7 +111,7 @@ public sealed class When_a_poison_message_is_replayed(ApiFactory api, QueueFlowF
         var jobId = Guid.NewGuid();
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
-            ids.Add(await CaptureAsync(jobId, "QueueFlow.Contracts.ResumeJob", $$"""{ "jobId": "{{jobId}}" }"""));
+            ids.Add(await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.ResumeJob", $$"""{ "jobId": "{{jobId}}" }"""));
 
         var first = await GetOkAsync(@operator, $"/api/dead-letters?jobId={jobId}&limit=2&status=pending&source=Queue");
         var second = await GetOkAsync(@operator, $"/api/dead-letters?jobId={jobId}&limit=2&status=pending&source=Queue&cursor={first.GetProperty("nextCursor").GetString()}");
@@ -136,26 +133,5 @@ public sealed class When_a_poison_message_is_replayed(ApiFactory api, QueueFlowF
         await PostProblemAsync(@operator, "/api/dead-letters/replay", """{ "ids": ["not-a-uuid"] }""", HttpStatusCode.BadRequest);
         using var missing = await @operator.GetAsync(new Uri($"/api/dead-letters/{Guid.NewGuid()}", UriKind.Relative));
         await ApiCalls.AssertProblemAsync(missing, HttpStatusCode.NotFound);
-    }
-
-    /// <summary>A dead letter as the error-queue mover stores it, for scenarios that need one with a readable message.</summary>
-    async Task<Guid> CaptureAsync(Guid jobId, string messageType, string body)
-    {
-        var messageId = Guid.NewGuid();
-        await api.Services.GetRequiredService<DeadLetterStore>().CaptureAsync(new DeadLetterCapture
-        {
-            MessageId = messageId,
-            Source = DeadLetterSource.Queue,
-            SourceName = $"{TestSettings.JobsQueue}_error",
-            MessageType = messageType,
-            Destination = $"exchange:{TestSettings.JobsQueue}",
-            Body = body,
-            Reason = "a lock timeout outlasted the retries (test)",
-            JobId = jobId,
-            TaskId = "t1",
-            SeenAt = DateTimeOffset.UtcNow,
-        }, CancellationToken.None);
-        await using var db = fixture.Worker.CreateDbContext();
-        return (await db.DeadLetters.SingleAsync(d => d.MessageId == messageId)).Id;
     }
 }

@@ -67,6 +67,35 @@ public sealed class JobSagaRepositoryTests(PersistenceFixture fixture)
     }
 
     [Fact]
+    public async Task A_message_that_changes_no_task_writes_the_job_and_history_but_no_task_row()
+    {
+        var jobId = Guid.NewGuid();
+        await using var provider = fixture.BuildSagaHarness(retryConflicts: true);
+        var harness = await provider.StartTestHarness();
+        await using var relaysHeld = await fixture.HoldRelaysAsync();
+
+        await harness.Bus.Publish(new StartProbeJob(jobId));
+        await PersistenceFixture.Eventually(() => HistoryKinds(jobId), kinds => kinds.Count == 1, "the start");
+        var (jobBefore, taskBefore) = await RowVersions(jobId);
+
+        // A second start of a running job only records itself: the job row and its history change, its task does not.
+        await harness.Bus.Publish(new StartProbeJob(jobId));
+        await PersistenceFixture.Eventually(() => HistoryKinds(jobId), kinds => kinds.Count == 2, "the second start");
+        var (jobAfter, taskAfter) = await RowVersions(jobId);
+        Assert.NotEqual(jobBefore, jobAfter);
+        Assert.Equal(taskBefore, taskAfter);
+
+        // A touch changes the task: exactly that row is written, with its attempt.
+        await harness.Bus.Publish(new TouchProbeJob(jobId));
+        await PersistenceFixture.Eventually(() => HistoryKinds(jobId), kinds => kinds.Count == 3, "the touch");
+        var (_, taskTouched) = await RowVersions(jobId);
+        Assert.NotEqual(taskAfter, taskTouched);
+        var task = Assert.Single((await LoadJob(jobId))!.Tasks);
+        Assert.Equal(TaskRunStatus.Running, task.Status);
+        Assert.Equal(task.AttemptId, Assert.Single(task.Attempts).Id);
+    }
+
+    [Fact]
     public async Task A_start_that_throws_leaves_no_job_history_or_outbox_row()
     {
         var jobId = Guid.NewGuid();
@@ -153,6 +182,17 @@ public sealed class JobSagaRepositoryTests(PersistenceFixture fixture)
         Assert.Equal(2, job.HistoryCount);
         Assert.Single(await OutboxRows(jobId));
         Assert.False(await harness.Published.Any<Fault<StartProbeJob>>(f => f.Context.Message.Message.JobId == jobId));
+    }
+
+    /// <summary>The xmin of the job row and of its one task row: each changes exactly when its row is written.</summary>
+    private async Task<(string Job, string Task)> RowVersions(Guid jobId)
+    {
+        await using var db = fixture.CreateDbContext();
+        var versions = await db.Database
+            .SqlQuery<string>($"SELECT j.xmin::text || '/' || t.xmin::text AS \"Value\" FROM queueflow.jobs j JOIN queueflow.job_tasks t ON t.job_id = j.id WHERE j.id = {jobId}")
+            .SingleAsync();
+        var parts = versions.Split('/');
+        return (parts[0], parts[1]);
     }
 
     private async Task<Job?> LoadJob(Guid jobId)

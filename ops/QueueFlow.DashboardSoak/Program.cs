@@ -1,0 +1,3 @@
+using QueueFlow.DashboardSoak;
+
+return await SoakCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,220 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
+using NpgsqlTypes;
+using QueueFlow.Contracts;
+using QueueFlow.Core.Jobs;
+using QueueFlow.Persistence.Outbox;
+
+namespace QueueFlow.Persistence.Jobs;
+
+/// <summary>
+/// The write of one message to a job that was loaded without change tracking: the job row, only the task rows the
+/// saga changed, the history entries and the outbox rows, as one <see cref="NpgsqlBatch"/> (one round trip). Every
+/// statement has a fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per
+/// connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
+/// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
+/// </summary>
+internal sealed class JobChangeBatch : IDisposable
+{
+    // xmin is the row version the job was read and locked with; a writer that skipped the lock makes this miss.
+    private const string UpdateJob = """
+        UPDATE queueflow.jobs SET current_state = $3, workflow = $4, workflow_version = $5, owner = $6, parent_job_id = $7,
+            parent_task_id = $8, parent_attempt_id = $9, status = $10, variables = $11, errors = $12, created_at = $13,
+            updated_at = $14, ended_at = $15, history_count = $16, watchers = $17, applied_commands = $18
+        WHERE id = $1 AND xmin = $2
+        """;
+
+    private const string DeleteJob = "DELETE FROM queueflow.jobs WHERE id = $1 AND xmin = $2";
+
+    private const string TaskColumns = """
+        kind = $3, queue = $4, status = $5, finish_state = $6, iteration = $7, attempt = $8, attempt_id = $9, job_key = $10,
+        task_run_id = $11, input = $12, output = $13, error = $14, scheduled_at = $15, started_at = $16, ended_at = $17,
+        deadline = $18, assignee = $19, assigned_by = $20, assigned_at = $21, attempts = $22
+        """;
+
+    private const string UpdateTask = $"UPDATE queueflow.job_tasks SET {TaskColumns} WHERE job_id = $1 AND task_id = $2";
+
+    private const string InsertTask = """
+        INSERT INTO queueflow.job_tasks (job_id, task_id, kind, queue, status, finish_state, iteration, attempt, attempt_id,
+            job_key, task_run_id, input, output, error, scheduled_at, started_at, ended_at, deadline, assignee, assigned_by,
+            assigned_at, attempts)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+        """;
+
+    private const string DeleteTask = "DELETE FROM queueflow.job_tasks WHERE job_id = $1 AND task_id = $2";
+
+    private const string InsertHistory = """
+        INSERT INTO queueflow.job_history (job_id, sequence, at, kind, task_id, attempt_id, command_id, "from", "to", detail)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        """;
+
+    private const string InsertOutbox = """
+        INSERT INTO queueflow.outbox (message_id, job_id, message_type, destination, request_id, body, headers, created_at,
+            attempts, last_error, trace_parent, trace_state)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        RETURNING sequence
+        """;
+
+    private static readonly UriToStringConverter Uris = new();
+    private static readonly ValueConverter<List<JobError>, string> Errors = JsonColumn.ListConverter<JobError>();
+    private static readonly ValueConverter<List<AppliedCommand>, string> AppliedCommands = JsonColumn.ListConverter<AppliedCommand>();
+    private static readonly ValueConverter<List<TaskAttempt>, string> Attempts = JsonColumn.ListConverter<TaskAttempt>();
+
+    private readonly NpgsqlBatch _batch;
+    private readonly List<(NpgsqlBatchCommand Command, OutboxMessage Row)> _outbox = [];
+    private NpgsqlBatchCommand? _job;
+    private Guid _jobId;
+
+    public JobChangeBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        _batch = new NpgsqlBatch(connection, transaction);
+
+    /// <summary>The task rows written (updated, inserted or deleted), for tests and diagnostics.</summary>
+    public int TaskRows { get; private set; }
+
+    public void UpdateJobRow(Job job, uint rowVersion)
+    {
+        _jobId = job.CorrelationId;
+        _job = Add(UpdateJob,
+            Value(job.CorrelationId, NpgsqlDbType.Uuid),
+            Value(rowVersion, NpgsqlDbType.Xid),
+            Value(job.CurrentState, NpgsqlDbType.Varchar),
+            Value(job.Workflow, NpgsqlDbType.Varchar),
+            Value(job.WorkflowVersion, NpgsqlDbType.Integer),
+            Value(job.Owner, NpgsqlDbType.Varchar),
+            Value(job.ParentJobId, NpgsqlDbType.Uuid),
+            Value(job.ParentTaskId, NpgsqlDbType.Varchar),
+            Value(job.ParentAttemptId, NpgsqlDbType.Uuid),
+            Value(job.Status.ToString(), NpgsqlDbType.Varchar),
+            Value(job.Variables, NpgsqlDbType.Jsonb),
+            Value(Errors.ConvertToProviderTyped(job.Errors), NpgsqlDbType.Jsonb),
+            Value(job.CreatedAt, NpgsqlDbType.TimestampTz),
+            Value(job.UpdatedAt, NpgsqlDbType.TimestampTz),
+            Value(job.EndedAt, NpgsqlDbType.TimestampTz),
+            Value(job.HistoryCount, NpgsqlDbType.Integer),
+            Value(job.Watchers, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb));
+    }
+
+    /// <summary>Deletes the job row (its tasks go with it by the foreign key's cascade).</summary>
+    public void DeleteJobRow(Guid jobId, uint rowVersion)
+    {
+        _jobId = jobId;
+        _job = Add(DeleteJob, Value(jobId, NpgsqlDbType.Uuid), Value(rowVersion, NpgsqlDbType.Xid));
+    }
+
+    public void UpdateTaskRow(JobTask task) => AddTask(UpdateTask, task);
+
+    public void InsertTaskRow(JobTask task) => AddTask(InsertTask, task);
+
+    public void DeleteTaskRow(Guid jobId, string taskId)
+    {
+        Add(DeleteTask, Value(jobId, NpgsqlDbType.Uuid), Value(taskId, NpgsqlDbType.Varchar));
+        TaskRows++;
+    }
+
+    public void InsertHistoryRow(JobHistoryEntry entry) =>
+        Add(InsertHistory,
+            Value(entry.JobId, NpgsqlDbType.Uuid),
+            Value(entry.Sequence, NpgsqlDbType.Integer),
+            Value(entry.At, NpgsqlDbType.TimestampTz),
+            Value(entry.Kind, NpgsqlDbType.Varchar),
+            Value(entry.TaskId, NpgsqlDbType.Varchar),
+            Value(entry.AttemptId, NpgsqlDbType.Uuid),
+            Value(entry.CommandId, NpgsqlDbType.Uuid),
+            Value(entry.From, NpgsqlDbType.Varchar),
+            Value(entry.To, NpgsqlDbType.Varchar),
+            Value(entry.Detail, NpgsqlDbType.Text));
+
+    public void InsertOutboxRow(OutboxMessage row)
+    {
+        var command = Add(InsertOutbox,
+            Value(row.MessageId, NpgsqlDbType.Uuid),
+            Value(row.JobId, NpgsqlDbType.Uuid),
+            Value(row.MessageType, NpgsqlDbType.Varchar),
+            Value(row.Destination is null ? null : (string?)Uris.ConvertToProvider(row.Destination), NpgsqlDbType.Varchar),
+            Value(row.RequestId, NpgsqlDbType.Uuid),
+            Value(row.Body, NpgsqlDbType.Jsonb),
+            Value(row.Headers, NpgsqlDbType.Jsonb),
+            Value(row.CreatedAt, NpgsqlDbType.TimestampTz),
+            Value(row.Attempts, NpgsqlDbType.Integer),
+            Value(row.LastError, NpgsqlDbType.Text),
+            Value(row.TraceParent, NpgsqlDbType.Varchar),
+            Value(row.TraceState, NpgsqlDbType.Varchar));
+        _outbox.Add((command, row));
+    }
+
+    /// <summary>
+    /// Runs every statement in one round trip and reads back the outbox rows' sequence numbers. Throws a
+    /// <see cref="DbUpdateConcurrencyException"/> when the job row was not at the version it was read with.
+    /// </summary>
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        if (_batch.BatchCommands.Count == 0)
+            return;
+
+        var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            // Results come in statement order; only the outbox inserts return rows.
+            foreach (var (_, row) in _outbox)
+            {
+                while (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                        throw new InvalidOperationException("The outbox insert returned no sequence number.");
+                }
+
+                row.Sequence = reader.GetInt64(0);
+            }
+
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+
+        if (_job is { RecordsAffected: not 1 })
+            throw new DbUpdateConcurrencyException($"Job row {_jobId} was not at the version it was locked with.");
+    }
+
+    public void Dispose() => _batch.Dispose();
+
+    private void AddTask(string sql, JobTask task)
+    {
+        Add(sql,
+            Value(task.JobId, NpgsqlDbType.Uuid),
+            Value(task.TaskId, NpgsqlDbType.Varchar),
+            Value(task.Kind.ToString(), NpgsqlDbType.Varchar),
+            Value(task.Queue, NpgsqlDbType.Varchar),
+            Value(task.Status.ToString(), NpgsqlDbType.Varchar),
+            Value(task.FinishState, NpgsqlDbType.Varchar),
+            Value(task.Iteration, NpgsqlDbType.Integer),
+            Value(task.Attempt, NpgsqlDbType.Integer),
+            Value(task.AttemptId, NpgsqlDbType.Uuid),
+            Value(task.JobKey, NpgsqlDbType.Bigint),
+            Value(task.TaskRunId, NpgsqlDbType.Uuid),
+            Value(task.Input, NpgsqlDbType.Jsonb),
+            Value(task.Output, NpgsqlDbType.Jsonb),
+            Value(task.Error, NpgsqlDbType.Text),
+            Value(task.ScheduledAt, NpgsqlDbType.TimestampTz),
+            Value(task.StartedAt, NpgsqlDbType.TimestampTz),
+            Value(task.EndedAt, NpgsqlDbType.TimestampTz),
+            Value(task.Deadline, NpgsqlDbType.TimestampTz),
+            Value(task.Assignee, NpgsqlDbType.Varchar),
+            Value(task.AssignedBy, NpgsqlDbType.Varchar),
+            Value(task.AssignedAt, NpgsqlDbType.TimestampTz),
+            Value(Attempts.ConvertToProviderTyped(task.Attempts), NpgsqlDbType.Jsonb));
+        TaskRows++;
+    }
+
+    private NpgsqlBatchCommand Add(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        _batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    private static NpgsqlParameter Value(object? value, NpgsqlDbType type) =>
+        new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+}
