@@ -58,8 +58,13 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, Tim
     public async Task CancelAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        // One store operation under the store's trigger lock: removing a non-durable job's last trigger removes the job
+        // in the same transaction, and a trigger already gone (fired and completed, or never set) is simply not found.
+        // DeleteJob would not do: it lists the job's triggers first, outside the lock, then unschedules each and throws
+        // "Unable to unschedule trigger" when one was removed in between, which is what a timer firing at the moment
+        // its job ends (and cancels it) does.
         var found = false;
-        await WithStoreAsync(key, async (scheduler, ct) => found = await scheduler.DeleteJob(new JobKey(key, TimerJobData.JobGroup), ct).ConfigureAwait(false), cancellationToken)
+        await WithStoreAsync(key, async (scheduler, ct) => found = await scheduler.UnscheduleJob(new TriggerKey(key, TimerJobData.JobGroup), ct).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
         TimerLog.Cancelled(logger, key, found);
     }
