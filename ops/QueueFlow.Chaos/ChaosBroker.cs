@@ -14,6 +14,10 @@ internal sealed class ChaosBroker : IAsyncDisposable
     public const string JobsQueue = "queueflow-jobs";
 
     static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+    static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    // Enough for any backlog a run can build; a browse never runs away.
+    const int BrowseLimit = 200_000;
 
     readonly IConnection _connection;
     readonly IChannel _publisher;
@@ -88,22 +92,49 @@ internal sealed class ChaosBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads every message in <paramref name="queue"/> without taking it (fetched unacked, given back when the
+    /// channel closes) and hands each one's contract and body to <paramref name="seen"/>; returns how many there
+    /// were. For the end of a run, when nothing consumes the queue any more.
+    /// </summary>
+    public async Task<long> BrowseAsync(string queue, Action<string, ReadOnlyMemory<byte>> seen, CancellationToken cancellationToken)
+    {
+        var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await using (channel)
+        {
+            long count = 0;
+            while (count < BrowseLimit && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message)
+            {
+                count++;
+                var contract = message.BasicProperties.Headers?.TryGetValue("MT-MessageType", out var type) == true && type is byte[] bytes
+                    ? Encoding.UTF8.GetString(bytes)
+                    : string.Empty;
+                seen(contract, message.Body);
+            }
+
+            await channel.CloseAsync(cancellationToken).WaitAsync(CloseTimeout, cancellationToken);
+            return count;
+        }
+    }
+
     /// <summary>Anything a broker going away or a channel being closed under us throws.</summary>
     public static bool IsOutage(Exception exception) =>
         exception is AlreadyClosedException or OperationInterruptedException or PublishException or BrokerUnreachableException
             or IOException or ObjectDisposedException or TimeoutException
         || (exception is OperationCanceledException && exception.InnerException is not null);
 
+    /// <summary>Closes the connection, bounded: one the broker never answers is aborted, so the driver always exits.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await _publisher.CloseAsync();
-            await _connection.CloseAsync();
+            await _publisher.CloseAsync().WaitAsync(CloseTimeout);
+            await _connection.CloseAsync(CloseTimeout).WaitAsync(CloseTimeout * 2);
         }
         catch (Exception exception) when (IsOutage(exception))
         {
-            // Closing a connection the broker already dropped: nothing left to release.
+            // Closed by the broker already, or it did not answer: nothing left to wait for.
+            await _connection.AbortAsync(CloseTimeout).WaitAsync(CloseTimeout * 2).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         _publisher.Dispose();

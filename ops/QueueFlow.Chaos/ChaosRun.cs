@@ -7,7 +7,8 @@ namespace QueueFlow.Chaos;
 
 /// <summary>
 /// One chaos run: two workers, a steady load of chaos jobs, the seeded faults meanwhile, then (once the
-/// last fault is over) a bounded wait for every job to end, and the ledger. Exit code 0 only when every
+/// last fault is over) a bounded wait for every job to end and the backlog to drain, and the ledger, read
+/// once every process that could still change something has stopped. Exit code 0 only when every
 /// must-be-zero line of the ledger is zero and every job ended in time.
 /// </summary>
 internal sealed class ChaosRun(ChaosOptions options)
@@ -15,6 +16,13 @@ internal sealed class ChaosRun(ChaosOptions options)
     const double DoomedShare = 0.05;
     static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
     static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(3);
+
+    // No less backlog for this long means something hangs: the settle gives up before its deadline. Longer than
+    // anything QueueFlow waits for by design (Quartz taking over a dead instance's timers, the outbox's longest
+    // backoff, a timer's send timeout), so a slow recovery is never taken for a hang.
+    static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(90);
+    static readonly TimeSpan SettleReportEvery = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan WorkerStopGrace = TimeSpan.FromSeconds(20);
     static readonly int[] HttpPorts = [15091, 15092];
 
     readonly ServiceSettings _settings = ServiceSettings.FromEnvironment();
@@ -44,6 +52,8 @@ internal sealed class ChaosRun(ChaosOptions options)
         // The schedule's clock starts with the load, once both workers are up (starting them takes a while on a busy
         // machine); fault times, dispatch seconds and health changes are all counted from it.
         var loadStarted = Stopwatch.GetTimestamp();
+        using var stopSupervising = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var supervising = workers.WatchAsync(loadStarted, Progress, stopSupervising.Token);
         await using var taskWorkers = new SimulatedTaskWorkers(broker, _records, options.Seed, Progress, loadStarted);
         await taskWorkers.StartAsync(cancellationToken);
         using var healthWatcher = new HealthWatcher(HttpPorts, loadStarted, Progress);
@@ -56,22 +66,46 @@ internal sealed class ChaosRun(ChaosOptions options)
         await Task.WhenAll(faults, load);
         var lastFaultOver = Stopwatch.GetElapsedTime(_started);
         workers.StartAll();
-        Progress($"load and faults over: {_records.Jobs.Count} jobs started; waiting up to {options.SettleTimeout.TotalSeconds:0}s for every job to end");
+        Progress($"load and faults over: {_records.Jobs.Count} jobs started; waiting for every job to end and the backlog to drain " +
+                 $"(at most {options.SettleTimeout.TotalSeconds:0}s, or {StallAfter.TotalSeconds:0}s without progress)");
 
         var settled = await SettleAsync(broker, dataSource, taskWorkers, cancellationToken);
         var settleTime = Stopwatch.GetElapsedTime(_started) - lastFaultOver;
+
+        // Everything that could still move a message stops before anything is counted, so what is left in a
+        // queue, the outbox or the database is where it stays: the ledger can tell "still queued" from "lost".
+        Progress(settled ? "settled; stopping the task workers and the workers" : "NOT settled; stopping the task workers and the workers, then counting what is left");
+        await taskWorkers.StopAsync();
+        await stopSupervising.CancelAsync();
+        await supervising.ContinueWith(_ => { }, TaskScheduler.Default);
+        await workers.StopAllAsync(WorkerStopGrace);
         await stopWatching.CancelAsync();
         await watching.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var database = await DatabaseView.ReadAsync(dataSource, cancellationToken);
+        Backlog backlog;
+        try
+        {
+            backlog = await Backlog.ReadAsync(broker, dataSource, cancellationToken);
+        }
+        catch (Exception exception) when (ChaosBroker.IsOutage(exception))
+        {
+            // The broker is not back: nothing can be found in its queues, so what is not done counts as lost.
+            Progress($"the queues could not be read ({exception.GetType().Name}: {exception.Message}); whatever is not done counts as lost");
+            backlog = new Backlog();
+        }
+
         var errorQueues = await ErrorQueueMessagesAsync(broker, cancellationToken);
-        var lines = Ledger.Build(_records, database, errorQueues);
+        var lines = Ledger.Build(_records, database, backlog, errorQueues, settled);
         var failed = lines.Where(l => l.Failed).ToList();
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"QueueFlow chaos ledger: seed {options.Seed}, {options.Duration.TotalMinutes:0.##} min, {Environment.ProcessorCount} cores, " +
-            $"{injector.Done.Count} faults ({workers.Kills} worker kills), every job final {settleTime.TotalSeconds:0}s after the last fault") + (settled ? string.Empty : " (NOT SETTLED)"));
+            $"{injector.Done.Count} faults ({workers.Kills} worker kills), ") +
+            (settled
+                ? string.Create(CultureInfo.InvariantCulture, $"every job final and the backlog drained {settleTime.TotalSeconds:0}s after the last fault")
+                : string.Create(CultureInfo.InvariantCulture, $"NOT SETTLED {settleTime.TotalSeconds:0}s after the last fault: {backlog.JobsQueueMessages:N0} messages queued for QueueFlow, {backlog.TaskQueueMessages:N0} RunTasks queued, {backlog.OutboxRows:N0} outbox rows")));
         Console.WriteLine();
         Console.Write(Ledger.Render(lines, database.DeadLetters));
         Console.WriteLine();
@@ -85,13 +119,20 @@ internal sealed class ChaosRun(ChaosOptions options)
         }
 
         Console.WriteLine();
+        Console.WriteLine($"Worker processes that exited by themselves (restarted a second later, as a process manager would): {workers.Exits.Count}");
+        foreach (var exit in workers.Exits)
+            Console.WriteLine("  " + exit);
+        foreach (var worker in workers.NotStopped)
+            Console.WriteLine($"  {worker} did not stop within {WorkerStopGrace.TotalSeconds:0}s of SIGTERM at the end and was killed");
+
+        Console.WriteLine();
         var problems = injector.Done.Where(f => f.Problem is not null).ToList();
         foreach (var problem in problems)
             Console.WriteLine($"fault {problem.Fault} could not be injected: {problem.Problem}");
         var ok = failed.Count == 0 && settled && problems.Count == 0;
         Console.WriteLine(ok
             ? "chaos: OK: nothing lost, nothing applied twice, nothing stuck"
-            : $"chaos: FAILED: {string.Join("; ", failed.Select(l => $"{l.Section} {l.What}: {l.Count}"))}{(settled ? string.Empty : "; jobs still running at the deadline")}");
+            : $"chaos: FAILED: {string.Join("; ", failed.Select(l => $"{l.Section} {l.What}: {l.Count}"))}{(settled ? string.Empty : "; not settled: jobs still running or work still queued when the settle ended")}");
         return ok ? 0 : 1;
     }
 
@@ -128,20 +169,44 @@ internal sealed class ChaosRun(ChaosOptions options)
 
     /// <summary>
     /// Waits for every job to be final, then for quiet: nothing in flight at the simulated workers, nothing
-    /// queued for QueueFlow, the outbox empty, so late and duplicate answers have been answered too.
+    /// queued for QueueFlow or for the task workers, the outbox empty, so late and duplicate answers have been
+    /// answered too. Gives up at the settle deadline, or sooner when the backlog has not shrunk for
+    /// <see cref="StallAfter"/> (a hang, not a slow machine: a backlog that drains keeps the wait going).
     /// </summary>
     async Task<bool> SettleAsync(ChaosBroker broker, NpgsqlDataSource dataSource, SimulatedTaskWorkers taskWorkers, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(options.SettleTimeout.TotalSeconds * Stopwatch.Frequency);
-        long quietSince = 0;
-        while (Stopwatch.GetTimestamp() < deadline)
+        var began = Stopwatch.GetTimestamp();
+        long quietSince = 0, lastProgress = began, lastReport = began;
+        var smallest = long.MaxValue;
+        while (Stopwatch.GetElapsedTime(began) < options.SettleTimeout)
         {
-            await Task.Delay(500, cancellationToken);
+            await Task.Delay(1000, cancellationToken);
             try
             {
-                var unfinished = await DatabaseView.UnfinishedAsync(dataSource, cancellationToken);
-                var queued = await broker.InspectAsync(ChaosBroker.JobsQueue, cancellationToken);
-                var quiet = unfinished == 0 && taskWorkers.InFlight == 0 && queued is { Messages: 0 };
+                var (unfinished, outbox) = await DatabaseView.PendingAsync(dataSource, cancellationToken);
+                var jobsQueue = await broker.InspectAsync(ChaosBroker.JobsQueue, cancellationToken);
+                var taskQueue = await broker.InspectAsync(ChaosWorkflow.TaskQueue, cancellationToken);
+                var inFlight = taskWorkers.InFlight;
+                var backlog = unfinished + outbox + inFlight + (jobsQueue?.Messages ?? 0) + (taskQueue?.Messages ?? 0);
+                if (backlog < smallest)
+                {
+                    smallest = backlog;
+                    lastProgress = Stopwatch.GetTimestamp();
+                }
+
+                if (Stopwatch.GetElapsedTime(lastReport) >= SettleReportEvery)
+                {
+                    lastReport = Stopwatch.GetTimestamp();
+                    Progress($"settling: {unfinished} jobs not final, {Count(jobsQueue)} queued for QueueFlow, {Count(taskQueue)} RunTasks queued, {outbox} outbox rows, {inFlight} answers in flight");
+                }
+
+                if (Stopwatch.GetElapsedTime(lastProgress) >= StallAfter)
+                {
+                    Progress($"the backlog ({backlog}) has not shrunk for {StallAfter.TotalSeconds:0}s: giving up the settle");
+                    return false;
+                }
+
+                var quiet = backlog == 0 && jobsQueue is not null && taskQueue is not null;
                 if (!quiet)
                 {
                     quietSince = 0;
@@ -159,6 +224,8 @@ internal sealed class ChaosRun(ChaosOptions options)
         }
 
         return false;
+
+        static string Count((uint Consumers, uint Messages)? queue) => queue?.Messages.ToString(CultureInfo.InvariantCulture) ?? "?";
     }
 
     async Task<ChaosBroker> ConnectAsync(CancellationToken cancellationToken)

@@ -9,7 +9,10 @@ internal sealed class DatabaseView
     public List<HistoryRow> History { get; } = [];
     public List<(string Source, string Reason, int Count)> DeadLetters { get; } = [];
     public long OutboxRows { get; private set; }
-    public long Triggers { get; private set; }
+    public long Triggers => TriggerNames.Count;
+
+    /// <summary>Quartz trigger names left (<c>{job id}/{task}/{attempt id}/{kind}</c>, ids without hyphens).</summary>
+    public List<string> TriggerNames { get; } = [];
 
     public static async Task<DatabaseView> ReadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -40,21 +43,25 @@ internal sealed class DatabaseView
                 view.DeadLetters.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
         }
 
-        await using (var command = dataSource.CreateCommand("SELECT (SELECT count(*) FROM queueflow.outbox), (SELECT count(*) FROM quartz.qrtz_triggers)"))
+        await using (var command = dataSource.CreateCommand("SELECT count(*) FROM queueflow.outbox"))
+            view.OutboxRows = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using (var command = dataSource.CreateCommand("SELECT trigger_name FROM quartz.qrtz_triggers"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            await reader.ReadAsync(cancellationToken);
-            view.OutboxRows = reader.GetInt64(0);
-            view.Triggers = reader.GetInt64(1);
+            while (await reader.ReadAsync(cancellationToken))
+                view.TriggerNames.Add(reader.GetString(0));
         }
 
         return view;
     }
 
-    /// <summary>Jobs not yet Completed, Failed or Cancelled.</summary>
-    public static async Task<long> UnfinishedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>Jobs not yet Completed, Failed or Cancelled, and outbox rows not yet sent.</summary>
+    public static async Task<(long Unfinished, long OutboxRows)> PendingAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM queueflow.jobs WHERE status NOT IN ('Completed', 'Failed', 'Cancelled')");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM queueflow.jobs WHERE status NOT IN ('Completed', 'Failed', 'Cancelled')), (SELECT count(*) FROM queueflow.outbox)");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }

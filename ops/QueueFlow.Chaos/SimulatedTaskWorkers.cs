@@ -17,7 +17,11 @@ internal sealed class SimulatedTaskWorkers(ChaosBroker broker, ChaosRecords reco
     const ushort Concurrency = 48;
     const ushort Prefetch = 96;
 
+    static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    CancellationTokenSource _stopping = new();
     IChannel? _channel;
+    string? _consumerTag;
     long _errors;
     int _inFlight;
 
@@ -26,13 +30,44 @@ internal sealed class SimulatedTaskWorkers(ChaosBroker broker, ChaosRecords reco
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Answers end when the run is interrupted or the workers are stopped, whichever comes first.
+        _stopping.Dispose();
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var answering = _stopping.Token;
         var channel = await broker.Connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: Concurrency), cancellationToken);
         _channel = channel;
         await channel.QueueDeclareAsync(ChaosWorkflow.TaskQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
         await channel.BasicQosAsync(0, Prefetch, global: false, cancellationToken);
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, cancellationToken);
-        await channel.BasicConsumeAsync(ChaosWorkflow.TaskQueue, autoAck: false, consumer, cancellationToken);
+        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, answering);
+        _consumerTag = await channel.BasicConsumeAsync(ChaosWorkflow.TaskQueue, autoAck: false, consumer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops taking RunTasks and ends the answers in flight (a late answer or a send retried through an outage
+    /// would otherwise keep the channel open for ever); what they had not acked goes back to the queue.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_channel is not { } channel)
+            return;
+        try
+        {
+            if (_consumerTag is { } tag)
+            {
+                _consumerTag = null;
+                await channel.BasicCancelAsync(tag).WaitAsync(StopTimeout);
+            }
+        }
+        catch (Exception exception) when (ChaosBroker.IsOutage(exception))
+        {
+            // The channel is gone already: nothing is delivered to it any more.
+        }
+
+        await _stopping.CancelAsync();
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(StopTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (InFlight > 0 && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+            await Task.Delay(50);
     }
 
     async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken cancellationToken)
@@ -139,17 +174,22 @@ internal sealed class SimulatedTaskWorkers(ChaosBroker broker, ChaosRecords reco
 
     public async ValueTask DisposeAsync()
     {
-        if (_channel is null)
-            return;
-        try
+        await StopAsync();
+        if (_channel is { } channel)
         {
-            await _channel.CloseAsync();
-        }
-        catch (Exception exception) when (ChaosBroker.IsOutage(exception))
-        {
-            // Already closed by the broker.
+            try
+            {
+                await channel.CloseAsync().WaitAsync(StopTimeout);
+            }
+            catch (Exception exception) when (ChaosBroker.IsOutage(exception))
+            {
+                // Already closed by the broker, or it did not answer in time.
+            }
+
+            channel.Dispose();
+            _channel = null;
         }
 
-        _channel.Dispose();
+        _stopping.Dispose();
     }
 }

@@ -14,8 +14,23 @@ internal sealed class WorkerSupervisor(string workerDll, IReadOnlyDictionary<str
     readonly WorkerProcess?[] _workers = new WorkerProcess?[Count];
     readonly int[] _starts = new int[Count];
     readonly Lock _gate = new();
+    readonly List<string> _exits = [];
+    readonly List<string> _notStopped = [];
 
     public int Kills { get; private set; }
+
+    /// <summary>Workers that exited by themselves (and were restarted): which start, its exit code, its log.</summary>
+    public IReadOnlyList<string> Exits
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _exits];
+        }
+    }
+
+    /// <summary>Workers that did not stop within the grace time of SIGTERM at the end, and were killed.</summary>
+    public IReadOnlyList<string> NotStopped => _notStopped;
 
     public IEnumerable<string> LogPaths => Enumerable.Range(0, Count).SelectMany(i => Enumerable.Range(1, _starts[i]).Select(n => LogPath(i, n)));
 
@@ -62,6 +77,65 @@ internal sealed class WorkerSupervisor(string workerDll, IReadOnlyDictionary<str
         return pid;
     }
 
+    /// <summary>
+    /// Restarts a worker that exited by itself (e.g. it could not reach PostgreSQL while starting), a second
+    /// later, as a deployment's process manager would. Workers this supervisor killed are not its concern:
+    /// their slot is empty until the fault brings them back.
+    /// </summary>
+    public async Task WatchAsync(long runStarted, Action<string> progress, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            for (var slot = 0; slot < Count; slot++)
+            {
+                WorkerProcess? exited;
+                lock (_gate)
+                {
+                    exited = _workers[slot] is { HasExited: true } worker ? worker : null;
+                    if (exited is not null)
+                        _workers[slot] = null;
+                }
+
+                if (exited is null)
+                    continue;
+                var what = string.Create(CultureInfo.InvariantCulture,
+                    $"+{System.Diagnostics.Stopwatch.GetElapsedTime(runStarted).TotalSeconds:0}s worker{slot + 1} exited by itself with code {exited.ExitCode} (log {Path.GetFileName(exited.LogPath)}); restarted");
+                await exited.DisposeAsync();
+                lock (_gate)
+                    _exits.Add(what);
+                progress(what);
+                Start(slot);
+            }
+        }
+    }
+
+    /// <summary>Stops every running worker gracefully (SIGTERM) at once, killing any that is not gone within <paramref name="grace"/>.</summary>
+    public async Task StopAllAsync(TimeSpan grace)
+    {
+        var running = new List<(int Slot, WorkerProcess Worker)>();
+        lock (_gate)
+        {
+            for (var slot = 0; slot < Count; slot++)
+            {
+                if (_workers[slot] is { } worker)
+                    running.Add((slot, worker));
+                _workers[slot] = null;
+            }
+        }
+
+        await Task.WhenAll(running.Select(async r =>
+        {
+            if (!await r.Worker.StopAsync(grace))
+            {
+                lock (_gate)
+                    _notStopped.Add($"worker{r.Slot + 1} (log {Path.GetFileName(r.Worker.LogPath)})");
+            }
+
+            await r.Worker.DisposeAsync();
+        }));
+    }
+
     public bool IsRunning(int slot)
     {
         lock (_gate)
@@ -71,12 +145,5 @@ internal sealed class WorkerSupervisor(string workerDll, IReadOnlyDictionary<str
     string LogPath(int slot, int start) => Path.Combine(logDirectory, $"worker{slot + 1}.{start}.log");
 
     /// <summary>Stops the running workers gracefully (SIGTERM, bounded), as a deployment would at the end.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var worker in _workers)
-        {
-            if (worker is not null)
-                await worker.DisposeAsync();
-        }
-    }
+    public async ValueTask DisposeAsync() => await StopAllAsync(TimeSpan.FromSeconds(10));
 }

@@ -61,6 +61,10 @@ public static class SchedulingServiceCollectionExtensions
         // another instance, since its job requests recovery.
         services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         services.TryAddSingleton(TimeProvider.System);
+
+        // The job reads its send timeout from here (the options object itself, not IOptions: the worker binds
+        // IOptions<TimerSchedulingOptions> from configuration separately for its gauges).
+        services.AddSingleton(options);
         services.AddSingleton<ITimerScheduler, QuartzTimerScheduler>();
         return services;
     }

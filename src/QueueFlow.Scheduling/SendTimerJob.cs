@@ -14,9 +14,13 @@ namespace QueueFlow.Scheduling;
 /// Stored in the job store by its type name: renaming or moving this class strands every pending timer.
 /// A failed send throws, and Quartz fires the timer again under the retry policy below (1 s, doubling,
 /// at most a minute apart, for as long as it takes), so a broker outage delays timers but loses none.
+/// A send that is not confirmed within <see cref="TimerSchedulingOptions.SendTimeout"/> counts as failed:
+/// one started as the broker died was seen waiting forever, its timer never fired again (its job hung)
+/// and the instance could not stop. Giving up may send the message twice; a timer's message carries the
+/// attempt it was set for, so the second is answered as a duplicate or stale and changes nothing.
 /// </remarks>
 [RetryPolicy(int.MaxValue, "00:00:01", 2.0, MaxDelay = "00:01:00", Jitter = 0.2)]
-public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, ILogger<SendTimerJob> logger) : IJob
+public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, TimerSchedulingOptions options, ILogger<SendTimerJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -67,13 +71,19 @@ public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, ILo
         using var scope = logger.BeginScope(new JobLogScope(jobId));
         span?.SetTag(QueueFlowTelemetry.Tags.JobId, jobId.ToString());
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.SendTimeout);
         try
         {
-            var endpoint = await sendEndpointProvider.GetSendEndpoint(destination).ConfigureAwait(false);
-            await endpoint.Send(message, messageType, cancellationToken).ConfigureAwait(false);
+            // WaitAsync as well as the token: the wait is bounded even where the transport does not watch the token.
+            var endpoint = await sendEndpointProvider.GetSendEndpoint(destination).WaitAsync(timeout.Token).ConfigureAwait(false);
+            await endpoint.Send(message, messageType, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception exception)
+        catch (Exception caught)
         {
+            var exception = caught is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                ? new TimeoutException($"The send was not confirmed within {options.SendTimeout}.", caught)
+                : caught;
             QueueFlowMetrics.BrokerError("timer-send");
             span?.SetStatus(ActivityStatusCode.Error, exception.Message);
             TimerLog.SendFailed(logger, exception, key, jobId, messageType.Name, destination, context.RetryAttempt);

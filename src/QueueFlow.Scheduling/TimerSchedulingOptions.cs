@@ -37,6 +37,13 @@ public sealed class TimerSchedulingOptions
     /// </summary>
     public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Longest wait for one timer's send to be confirmed. A send started as the broker dies can wait for a
+    /// confirmation that never comes; past this it counts as failed and Quartz fires the timer again, so a
+    /// broker fault delays a timer instead of stranding it (and holding up the instance's shutdown).
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often this instance tells the others it is alive.</summary>
     public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -48,7 +55,7 @@ public sealed class TimerSchedulingOptions
         Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
         if (IdleWaitTime < TimeSpan.FromSeconds(1))
             throw new ValidationException($"{nameof(IdleWaitTime)} must be at least one second (Quartz refuses less).");
-        if (CheckinInterval <= TimeSpan.Zero || CheckinMisfireThreshold <= TimeSpan.Zero || MisfireThreshold <= TimeSpan.Zero)
-            throw new ValidationException($"{nameof(CheckinInterval)}, {nameof(CheckinMisfireThreshold)} and {nameof(MisfireThreshold)} must be positive.");
+        if (CheckinInterval <= TimeSpan.Zero || CheckinMisfireThreshold <= TimeSpan.Zero || MisfireThreshold <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero)
+            throw new ValidationException($"{nameof(CheckinInterval)}, {nameof(CheckinMisfireThreshold)}, {nameof(MisfireThreshold)} and {nameof(SendTimeout)} must be positive.");
     }
 }

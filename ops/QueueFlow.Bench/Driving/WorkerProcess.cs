@@ -24,6 +24,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>
     /// Starts <c>dotnet <paramref name="workerDll"/> <paramref name="arguments"/></c>; every output line goes to the
     /// log, and each standard-output line also to <paramref name="onOutput"/> when given (the peer's server reports
@@ -87,11 +90,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, so the host stops gracefully, bounded; killed if it does not.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    /// <summary>SIGTERM, so the host stops gracefully, bounded; killed if it does not. False when it had to be killed.</summary>
+    public async Task<bool> StopAsync(TimeSpan grace)
     {
         if (_process.HasExited)
-            return;
+            return true;
         using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
             await term.WaitForExitAsync();
         using var timeout = new CancellationTokenSource(grace);
@@ -103,7 +106,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
+            return false;
         }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()
