@@ -35,7 +35,9 @@ public static class TelemetryServiceCollectionExtensions
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "queueflow-worker"))
             .WithMetrics(metrics => metrics
-                .AddMeter(QueueFlowTelemetry.Name, MassTransitSource)
+                // System.Runtime: the runtime's own meter (GC heap after the last collection, working set, thread pool,
+                // exceptions), so a dashboard can tell a managed leak from a process that merely reserved memory.
+                .AddMeter(QueueFlowTelemetry.Name, MassTransitSource, "System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
         if (tracing)

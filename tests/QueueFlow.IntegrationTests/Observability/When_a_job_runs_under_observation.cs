@@ -75,6 +75,9 @@ public sealed class When_a_job_runs_under_observation(ObservedWorkerFactory obse
         Assert.Equal(3, Delta(after, "queueflow_task_dispatch_duration_seconds_count"));
         Assert.Contains("# TYPE queueflow_outbox_backlog gauge", after, StringComparison.Ordinal);
         Assert.Contains("# TYPE queueflow_timers_pending gauge", after, StringComparison.Ordinal);
+        // The runtime's own meter: the process's working set and the GC heap after the last collection (one has run by now).
+        Assert.True(PrometheusText.Sum(after, "dotnet_process_memory_working_set_bytes") > 0, "the working set is exported");
+        Assert.True(PrometheusText.Sum(after, "dotnet_gc_last_collection_heap_size_bytes") > 0, "the heap after the last GC is exported");
 
         // Every RunTask of the job, the retry and the task after a completion included, is in the producer's trace.
         Assert.All(runs.Where(r => r.Run.GetProperty("jobId").GetGuid() == jobId), r =>
