@@ -9,8 +9,9 @@ using QueueFlow.Persistence.Outbox;
 namespace QueueFlow.Persistence.Jobs;
 
 /// <summary>
-/// The write of one message to a job that was loaded without change tracking: the job row, only the task rows the
-/// saga changed, the history entries and the outbox rows, as one <see cref="NpgsqlBatch"/> (one round trip). Every
+/// The write of one message to a job: the job row (updated when the message loaded the job, inserted when it started
+/// it), only the task rows the saga changed, the history entries and the outbox rows, and, when the caller has nothing
+/// else to write, the COMMIT, as one <see cref="NpgsqlBatch"/> (one round trip). Every
 /// statement has a fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per
 /// connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
 /// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
@@ -26,6 +27,15 @@ internal sealed class JobChangeBatch : IDisposable
         """;
 
     private const string DeleteJob = "DELETE FROM queueflow.jobs WHERE id = $1 AND xmin = $2";
+
+    private const string InsertJob = """
+        INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, owner, parent_job_id, parent_task_id,
+            parent_attempt_id, status, variables, errors, created_at, updated_at, ended_at, history_count, watchers, applied_commands)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        """;
+
+    // Session-level, so it outlives the commit: held until the job's messages are sent (see JobLocks).
+    private static readonly string LockJobSql = $"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")})";
 
     private const string TaskColumns = """
         kind = $3, queue = $4, status = $5, finish_state = $6, iteration = $7, attempt = $8, attempt_id = $9, job_key = $10,
@@ -65,6 +75,8 @@ internal sealed class JobChangeBatch : IDisposable
     private readonly List<(NpgsqlBatchCommand Command, OutboxMessage Row)> _outbox = [];
     private NpgsqlBatchCommand? _job;
     private Guid _jobId;
+    private bool _locksFirst;
+    private bool _commits;
 
     public JobChangeBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
         _batch = new NpgsqlBatch(connection, transaction);
@@ -94,6 +106,50 @@ internal sealed class JobChangeBatch : IDisposable
             Value(job.HistoryCount, NpgsqlDbType.Integer),
             Value(job.Watchers, NpgsqlDbType.Array | NpgsqlDbType.Text),
             Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb));
+    }
+
+    /// <summary>
+    /// Takes the job's send lock first, in the same round trip: a new job's insert must hold it like a loaded job does.
+    /// The lock is the session's, so it is held even if a later statement fails; the caller releases it either way.
+    /// </summary>
+    public void LockJob(Guid jobId)
+    {
+        if (_batch.BatchCommands.Count > 0)
+            throw new InvalidOperationException("The job's lock must be the batch's first statement.");
+        Add(LockJobSql, Value(jobId, NpgsqlDbType.Uuid));
+        _locksFirst = true;
+    }
+
+    /// <summary>Inserts a new job's row; a job that exists already fails the batch with a unique violation (a lost race).</summary>
+    public void InsertJobRow(Job job)
+    {
+        _jobId = job.CorrelationId;
+        _job = Add(InsertJob,
+            Value(job.CorrelationId, NpgsqlDbType.Uuid),
+            Value(job.CurrentState, NpgsqlDbType.Varchar),
+            Value(job.Workflow, NpgsqlDbType.Varchar),
+            Value(job.WorkflowVersion, NpgsqlDbType.Integer),
+            Value(job.Owner, NpgsqlDbType.Varchar),
+            Value(job.ParentJobId, NpgsqlDbType.Uuid),
+            Value(job.ParentTaskId, NpgsqlDbType.Varchar),
+            Value(job.ParentAttemptId, NpgsqlDbType.Uuid),
+            Value(job.Status.ToString(), NpgsqlDbType.Varchar),
+            Value(job.Variables, NpgsqlDbType.Jsonb),
+            Value(Errors.ConvertToProviderTyped(job.Errors), NpgsqlDbType.Jsonb),
+            Value(job.CreatedAt, NpgsqlDbType.TimestampTz),
+            Value(job.UpdatedAt, NpgsqlDbType.TimestampTz),
+            Value(job.EndedAt, NpgsqlDbType.TimestampTz),
+            Value(job.HistoryCount, NpgsqlDbType.Integer),
+            Value(job.Watchers, NpgsqlDbType.Array | NpgsqlDbType.Text),
+            Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb));
+    }
+
+    /// <summary>Ends the batch with the transaction's COMMIT, which then needs no round trip of its own.</summary>
+    public void Commit()
+    {
+        if (!_commits)
+            Add("COMMIT");
+        _commits = true;
     }
 
     /// <summary>Deletes the job row (its tasks go with it by the foreign key's cascade).</summary>
@@ -146,7 +202,9 @@ internal sealed class JobChangeBatch : IDisposable
 
     /// <summary>
     /// Runs every statement in one round trip and reads back the outbox rows' sequence numbers. Throws a
-    /// <see cref="DbUpdateConcurrencyException"/> when the job row was not at the version it was read with.
+    /// <see cref="DbUpdateConcurrencyException"/> when the job row was not at the version it was read with. That
+    /// cannot happen while the row is locked FOR UPDATE since it was read, as every caller does; with
+    /// <see cref="Commit"/> in the batch the check comes after the commit, so it reports a broken lock, not a race.
     /// </summary>
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -156,7 +214,13 @@ internal sealed class JobChangeBatch : IDisposable
         var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            // Results come in statement order; only the outbox inserts return rows.
+            // Results come in statement order; only the lock and the outbox inserts return rows.
+            if (_locksFirst)
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var (_, row) in _outbox)
             {
                 while (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

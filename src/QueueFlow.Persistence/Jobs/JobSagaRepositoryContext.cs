@@ -15,9 +15,11 @@ namespace QueueFlow.Persistence.Jobs;
 /// <see cref="JobSagaRepositoryContextFactory"/> commits after the saga returned. Jobs loaded here are
 /// locked FOR UPDATE until then, so changes to one job are applied one at a time across instances, and the
 /// job's <see cref="JobLocks">send lock</see> is taken with the row, held past the commit until the factory
-/// has sent what the message wrote to the outbox. A job loaded here is read without change tracking and written
-/// by a <see cref="JobChangeBatch"/> (only the task rows that changed, in one round trip); jobs inserted here go
-/// through EF Core, which is rare beside the completions that load an existing job.
+/// has sent what the message wrote to the outbox. A job loaded here is read without change tracking; it and a job
+/// the message starts are written by a <see cref="JobChangeBatch"/> (only the task rows that changed), which also
+/// carries the COMMIT when the message has one job (<see cref="CommittedWithWrite"/>): lock and read, then write and
+/// commit, two round trips. Only <see cref="Insert"/> (MassTransit's insert-on-initial, unused by the job saga) goes
+/// through EF Core.
 /// </summary>
 public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<Job, TMessage>
     where TMessage : class
@@ -30,6 +32,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private readonly ISagaConsumeContextFactory<QueueFlowDbContext, Job> _factory;
     private readonly TimeProvider _clock;
     private readonly bool _publishTaskStateChanged;
+    private readonly bool _commitWithWrite;
 
     // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
     private Job? _loaded;
@@ -42,7 +45,8 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ConsumeContext<TMessage> context,
         ISagaConsumeContextFactory<QueueFlowDbContext, Job> factory,
         TimeProvider clock,
-        bool publishTaskStateChanged)
+        bool publishTaskStateChanged,
+        bool commitWithWrite)
         : base(context)
     {
         _db = db;
@@ -51,7 +55,14 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _factory = factory;
         _clock = clock;
         _publishTaskStateChanged = publishTaskStateChanged;
+        _commitWithWrite = commitWithWrite;
     }
+
+    /// <summary>
+    /// True once the write of the job carried the transaction's COMMIT: the factory must not commit again. Only when
+    /// the message has one job (<c>commitWithWrite</c>): its write is then the last statement of its transaction.
+    /// </summary>
+    internal bool CommittedWithWrite { get; private set; }
 
     /// <summary>The outbox rows this message wrote, in order; their sequence numbers are read back on save.</summary>
     internal List<OutboxMessage> Written { get; } = [];
@@ -137,11 +148,17 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // Taken only now, not when the job was found missing, so two starts of one job still race to the insert
-        // (the loser meets a unique violation and is retried against the winner's row).
-        await TakeJobLockAsync(context.Saga.CorrelationId).ConfigureAwait(false);
-        _db.Jobs.Add(context.Saga);
-        await WriteAsync(context.Saga).ConfigureAwait(false);
+        // The lock is taken only now, not when the job was found missing, so two starts of one job still race to the
+        // insert (the loser meets a unique violation and is retried against the winner's row).
+        var job = context.Saga;
+        var (history, outbox) = TakePending(job);
+        using var batch = NewBatch();
+        batch.LockJob(job.CorrelationId);
+        HoldsJobLock = true;
+        batch.InsertJobRow(job);
+        foreach (var task in job.Tasks)
+            batch.InsertTaskRow(task);
+        await ExecuteAsync(batch, history, outbox).ConfigureAwait(false);
     }
 
     public Task Update(SagaConsumeContext<Job> context)
@@ -198,7 +215,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         return command;
     }
 
-    /// <summary>Writes a job inserted or added here through EF Core, which tracks it.</summary>
+    /// <summary>Writes a job that <see cref="Insert"/> inserted through EF Core, which tracks it.</summary>
     private async Task WriteAsync(Job job)
     {
         var (history, outbox) = TakePending(job);
@@ -214,7 +231,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private async Task WriteLoadedAsync(Job job, bool delete)
     {
         var (history, outbox) = TakePending(job);
-        using var batch = new JobChangeBatch((NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction());
+        using var batch = NewBatch();
         if (delete)
         {
             batch.DeleteJobRow(job.CorrelationId, _loadedRowVersion);
@@ -236,12 +253,24 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
                 batch.DeleteTaskRow(job.CorrelationId, taskId);
         }
 
+        await ExecuteAsync(batch, history, outbox).ConfigureAwait(false);
+    }
+
+    private JobChangeBatch NewBatch() =>
+        new((NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction());
+
+    /// <summary>Adds the history and outbox rows (and the COMMIT when this is the message's only write) and runs the batch.</summary>
+    private async Task ExecuteAsync(JobChangeBatch batch, List<JobHistoryEntry> history, List<OutboxMessage> outbox)
+    {
         foreach (var entry in history)
             batch.InsertHistoryRow(entry);
         foreach (var row in outbox)
             batch.InsertOutboxRow(row);
+        if (_commitWithWrite)
+            batch.Commit();
 
         await batch.ExecuteAsync(CancellationToken).ConfigureAwait(false);
+        CommittedWithWrite = _commitWithWrite;
         TaskRowsWritten += batch.TaskRows;
     }
 

@@ -31,7 +31,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
         where T : class
     {
         ArgumentNullException.ThrowIfNull(next);
-        return InTransaction(context, repositoryContext => next.Send(repositoryContext));
+        return InTransaction(context, oneJob: true, repositoryContext => next.Send(repositoryContext));
     }
 
     public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<Job> query, IPipe<SagaRepositoryQueryContext<Job, T>> next)
@@ -39,7 +39,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(next);
-        return InTransaction(context, async repositoryContext =>
+        return InTransaction(context, oneJob: false, async repositoryContext =>
         {
             var ids = await db.Jobs.AsNoTracking()
                 .Where(query.FilterExpression)
@@ -71,7 +71,8 @@ public sealed partial class JobSagaRepositoryContextFactory(
         context.Add("persistence", "postgresql");
     }
 
-    private async Task InTransaction<T>(ConsumeContext<T> context, Func<JobSagaRepositoryContext<T>, Task> send)
+    /// <param name="oneJob">The message touches one job, so that job's write may carry the COMMIT.</param>
+    private async Task InTransaction<T>(ConsumeContext<T> context, bool oneJob, Func<JobSagaRepositoryContext<T>, Task> send)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -86,11 +87,12 @@ public sealed partial class JobSagaRepositoryContextFactory(
             await using (transaction.ConfigureAwait(false))
             {
                 repositoryContext = new JobSagaRepositoryContext<T>(
-                    db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged);
+                    db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged, commitWithWrite: oneJob);
                 try
                 {
                     await send(repositoryContext).ConfigureAwait(false);
-                    await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+                    if (!repositoryContext.CommittedWithWrite)
+                        await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
                 {
@@ -141,22 +143,13 @@ public sealed partial class JobSagaRepositoryContextFactory(
         }
     }
 
-    /// <summary>
-    /// Deletes the rows that went out and releases the job's send lock, in one round trip. The session may hold
-    /// the lock more than once (an insert that met an existing job locks it again to load it), hence unlock_all:
-    /// a worker session holds no other advisory lock across statements.
-    /// </summary>
+    /// <summary>Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>).</summary>
     private async Task ReleaseAsync(Guid[] sent)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         try
         {
-            await using var command = new NpgsqlCommand(
-                "DELETE FROM queueflow.outbox WHERE message_id = ANY(@sent); SELECT pg_advisory_unlock_all()", connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("sent", sent));
-
-            // Not the message's token: a lock left held would stall the job until the connection closed.
-            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
         {
