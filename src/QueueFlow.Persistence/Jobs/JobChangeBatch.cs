@@ -87,25 +87,7 @@ internal sealed class JobChangeBatch : IDisposable
     public void UpdateJobRow(Job job, uint rowVersion)
     {
         _jobId = job.CorrelationId;
-        _job = Add(UpdateJob,
-            Value(job.CorrelationId, NpgsqlDbType.Uuid),
-            Value(rowVersion, NpgsqlDbType.Xid),
-            Value(job.CurrentState, NpgsqlDbType.Varchar),
-            Value(job.Workflow, NpgsqlDbType.Varchar),
-            Value(job.WorkflowVersion, NpgsqlDbType.Integer),
-            Value(job.Owner, NpgsqlDbType.Varchar),
-            Value(job.ParentJobId, NpgsqlDbType.Uuid),
-            Value(job.ParentTaskId, NpgsqlDbType.Varchar),
-            Value(job.ParentAttemptId, NpgsqlDbType.Uuid),
-            Value(job.Status.ToString(), NpgsqlDbType.Varchar),
-            Value(job.Variables, NpgsqlDbType.Jsonb),
-            Value(Errors.ConvertToProviderTyped(job.Errors), NpgsqlDbType.Jsonb),
-            Value(job.CreatedAt, NpgsqlDbType.TimestampTz),
-            Value(job.UpdatedAt, NpgsqlDbType.TimestampTz),
-            Value(job.EndedAt, NpgsqlDbType.TimestampTz),
-            Value(job.HistoryCount, NpgsqlDbType.Integer),
-            Value(job.Watchers, NpgsqlDbType.Array | NpgsqlDbType.Text),
-            Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb));
+        _job = Add(UpdateJob, [Value(job.CorrelationId, NpgsqlDbType.Uuid), Value(rowVersion, NpgsqlDbType.Xid), .. JobColumns(job)]);
     }
 
     /// <summary>
@@ -124,24 +106,7 @@ internal sealed class JobChangeBatch : IDisposable
     public void InsertJobRow(Job job)
     {
         _jobId = job.CorrelationId;
-        _job = Add(InsertJob,
-            Value(job.CorrelationId, NpgsqlDbType.Uuid),
-            Value(job.CurrentState, NpgsqlDbType.Varchar),
-            Value(job.Workflow, NpgsqlDbType.Varchar),
-            Value(job.WorkflowVersion, NpgsqlDbType.Integer),
-            Value(job.Owner, NpgsqlDbType.Varchar),
-            Value(job.ParentJobId, NpgsqlDbType.Uuid),
-            Value(job.ParentTaskId, NpgsqlDbType.Varchar),
-            Value(job.ParentAttemptId, NpgsqlDbType.Uuid),
-            Value(job.Status.ToString(), NpgsqlDbType.Varchar),
-            Value(job.Variables, NpgsqlDbType.Jsonb),
-            Value(Errors.ConvertToProviderTyped(job.Errors), NpgsqlDbType.Jsonb),
-            Value(job.CreatedAt, NpgsqlDbType.TimestampTz),
-            Value(job.UpdatedAt, NpgsqlDbType.TimestampTz),
-            Value(job.EndedAt, NpgsqlDbType.TimestampTz),
-            Value(job.HistoryCount, NpgsqlDbType.Integer),
-            Value(job.Watchers, NpgsqlDbType.Array | NpgsqlDbType.Text),
-            Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb));
+        _job = Add(InsertJob, [Value(job.CorrelationId, NpgsqlDbType.Uuid), .. JobColumns(job)]);
     }
 
     /// <summary>Ends the batch with the transaction's COMMIT, which then needs no round trip of its own.</summary>
@@ -270,6 +235,27 @@ internal sealed class JobChangeBatch : IDisposable
             Value(Attempts.ConvertToProviderTyped(task.Attempts), NpgsqlDbType.Jsonb));
         TaskRows++;
     }
+
+    /// <summary>The job's columns after its id (and, for an update, its row version), in the statements' order.</summary>
+    private static NpgsqlParameter[] JobColumns(Job job) =>
+    [
+        Value(job.CurrentState, NpgsqlDbType.Varchar),
+        Value(job.Workflow, NpgsqlDbType.Varchar),
+        Value(job.WorkflowVersion, NpgsqlDbType.Integer),
+        Value(job.Owner, NpgsqlDbType.Varchar),
+        Value(job.ParentJobId, NpgsqlDbType.Uuid),
+        Value(job.ParentTaskId, NpgsqlDbType.Varchar),
+        Value(job.ParentAttemptId, NpgsqlDbType.Uuid),
+        Value(job.Status.ToString(), NpgsqlDbType.Varchar),
+        Value(job.Variables, NpgsqlDbType.Jsonb),
+        Value(Errors.ConvertToProviderTyped(job.Errors), NpgsqlDbType.Jsonb),
+        Value(job.CreatedAt, NpgsqlDbType.TimestampTz),
+        Value(job.UpdatedAt, NpgsqlDbType.TimestampTz),
+        Value(job.EndedAt, NpgsqlDbType.TimestampTz),
+        Value(job.HistoryCount, NpgsqlDbType.Integer),
+        Value(job.Watchers, NpgsqlDbType.Array | NpgsqlDbType.Text),
+        Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb),
+    ];
 
     private NpgsqlBatchCommand Add(string sql, params NpgsqlParameter[] parameters)
     {
