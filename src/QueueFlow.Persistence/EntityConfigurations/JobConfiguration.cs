@@ -34,7 +34,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.AppliedCommands).HasColumnName("applied_commands").HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb")
             .HasConversion(JsonColumn.ListConverter<AppliedCommand>(), JsonColumn.ListComparer<AppliedCommand>());
 
-        // Rows are locked FOR UPDATE while a message is applied; the token still guards any writer that skips the lock.
+        // A message applies under the job's advisory lock (JobLocks); the token still guards any writer that skips the lock.
         builder.Property<uint>(RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
 
         builder.HasMany(j => j.Tasks).WithOne().HasForeignKey(t => t.JobId)

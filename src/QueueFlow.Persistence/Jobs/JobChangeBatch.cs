@@ -10,15 +10,15 @@ namespace QueueFlow.Persistence.Jobs;
 
 /// <summary>
 /// The write of one message to a job: the job row (updated when the message loaded the job, inserted when it started
-/// it), only the task rows the saga changed, the history entries and the outbox rows, and, when the caller has nothing
-/// else to write, the COMMIT, as one <see cref="NpgsqlBatch"/> (one round trip). Every
+/// it), only the task rows the saga changed, the history entries and the outbox rows, as one <see cref="NpgsqlBatch"/>
+/// (one round trip; outside a transaction, one implicit transaction that commits all of it or none). Every
 /// statement has a fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per
 /// connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
 /// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
 /// </summary>
 internal sealed class JobChangeBatch : IDisposable
 {
-    // xmin is the row version the job was read and locked with; a writer that skipped the lock makes this miss.
+    // xmin is the row version the job was read with under its lock; a writer that skipped the lock makes this miss.
     private const string UpdateJob = """
         UPDATE queueflow.jobs SET current_state = $3, workflow = $4, workflow_version = $5, owner = $6, parent_job_id = $7,
             parent_task_id = $8, parent_attempt_id = $9, status = $10, variables = $11, errors = $12, created_at = $13,
@@ -76,9 +76,8 @@ internal sealed class JobChangeBatch : IDisposable
     private NpgsqlBatchCommand? _job;
     private Guid _jobId;
     private bool _locksFirst;
-    private bool _commits;
 
-    public JobChangeBatch(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+    public JobChangeBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
         _batch = new NpgsqlBatch(connection, transaction);
 
     /// <summary>The task rows written (updated, inserted or deleted), for tests and diagnostics.</summary>
@@ -107,14 +106,6 @@ internal sealed class JobChangeBatch : IDisposable
     {
         _jobId = job.CorrelationId;
         _job = Add(InsertJob, [Value(job.CorrelationId, NpgsqlDbType.Uuid), .. JobColumns(job)]);
-    }
-
-    /// <summary>Ends the batch with the transaction's COMMIT, which then needs no round trip of its own.</summary>
-    public void Commit()
-    {
-        if (!_commits)
-            Add("COMMIT");
-        _commits = true;
     }
 
     /// <summary>Deletes the job row (its tasks go with it by the foreign key's cascade).</summary>
@@ -168,8 +159,8 @@ internal sealed class JobChangeBatch : IDisposable
     /// <summary>
     /// Runs every statement in one round trip and reads back the outbox rows' sequence numbers. Throws a
     /// <see cref="DbUpdateConcurrencyException"/> when the job row was not at the version it was read with. That
-    /// cannot happen while the row is locked FOR UPDATE since it was read, as every caller does; with
-    /// <see cref="Commit"/> in the batch the check comes after the commit, so it reports a broken lock, not a race.
+    /// cannot happen while the job's lock is held since it was read, as every caller does; outside a transaction the
+    /// check comes after the batch committed, so it reports a broken lock, not a race.
     /// </summary>
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {

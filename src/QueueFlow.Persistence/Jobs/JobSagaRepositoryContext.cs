@@ -11,15 +11,15 @@ using QueueFlow.Persistence.Outbox;
 namespace QueueFlow.Persistence.Jobs;
 
 /// <summary>
-/// The job repository as one message sees it: a DbContext inside an open transaction that
-/// <see cref="JobSagaRepositoryContextFactory"/> commits after the saga returned. Jobs loaded here are
-/// locked FOR UPDATE until then, so changes to one job are applied one at a time across instances, and the
-/// job's <see cref="JobLocks">send lock</see> is taken with the row, held past the commit until the factory
-/// has sent what the message wrote to the outbox. A job loaded here is read without change tracking; it and a job
-/// the message starts are written by a <see cref="JobChangeBatch"/> (only the task rows that changed), which also
-/// carries the COMMIT when the message has one job (<see cref="CommittedWithWrite"/>): lock and read, then write and
-/// commit, two round trips. Only <see cref="Insert"/> (MassTransit's insert-on-initial, unused by the job saga) goes
-/// through EF Core.
+/// The job repository as one message sees it. A job loaded here is locked by its <see cref="JobLocks">send lock</see>,
+/// which every writer of a job holds, so changes to one job are applied one at a time across instances; the lock is
+/// held past the write until <see cref="JobSagaRepositoryContextFactory"/> has sent what the message wrote to the
+/// outbox. A job loaded here is read without change tracking; it and a job the message starts are written by a
+/// <see cref="JobChangeBatch"/> (only the task rows that changed): lock and read, then write, two round trips. A message
+/// with one job has no transaction of its own: its one batched write is atomic by itself (an implicit transaction), so
+/// no row lock is held and no BEGIN or COMMIT is sent. A message correlated by a query writes its jobs inside the
+/// factory's transaction instead. Only <see cref="Insert"/> (MassTransit's insert-on-initial, unused by the job saga)
+/// goes through EF Core, in a transaction it begins.
 /// </summary>
 public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<Job, TMessage>
     where TMessage : class
@@ -27,12 +27,11 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private const string InsertSavepoint = "job_insert";
 
     private readonly QueueFlowDbContext _db;
-    private readonly IDbContextTransaction _transaction;
+    private IDbContextTransaction? _transaction;
     private readonly ConsumeContext<TMessage> _context;
     private readonly ISagaConsumeContextFactory<QueueFlowDbContext, Job> _factory;
     private readonly TimeProvider _clock;
     private readonly bool _publishTaskStateChanged;
-    private readonly bool _commitWithWrite;
 
     // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
     private Job? _loaded;
@@ -41,12 +40,11 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
     internal JobSagaRepositoryContext(
         QueueFlowDbContext db,
-        IDbContextTransaction transaction,
+        IDbContextTransaction? transaction,
         ConsumeContext<TMessage> context,
         ISagaConsumeContextFactory<QueueFlowDbContext, Job> factory,
         TimeProvider clock,
-        bool publishTaskStateChanged,
-        bool commitWithWrite)
+        bool publishTaskStateChanged)
         : base(context)
     {
         _db = db;
@@ -55,14 +53,10 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _factory = factory;
         _clock = clock;
         _publishTaskStateChanged = publishTaskStateChanged;
-        _commitWithWrite = commitWithWrite;
     }
 
-    /// <summary>
-    /// True once the write of the job carried the transaction's COMMIT: the factory must not commit again. Only when
-    /// the message has one job (<c>commitWithWrite</c>): its write is then the last statement of its transaction.
-    /// </summary>
-    internal bool CommittedWithWrite { get; private set; }
+    /// <summary>The transaction the factory began, or the one <see cref="Insert"/> began; the factory commits it.</summary>
+    internal IDbContextTransaction? Transaction => _transaction;
 
     /// <summary>The outbox rows this message wrote, in order; their sequence numbers are read back on save.</summary>
     internal List<OutboxMessage> Written { get; } = [];
@@ -104,6 +98,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ArgumentNullException.ThrowIfNull(instance);
         JobId = instance.CorrelationId;
 
+        _transaction ??= await _db.Database.BeginTransactionAsync(CancellationToken).ConfigureAwait(false);
         await TakeJobLockAsync(instance.CorrelationId).ConfigureAwait(false);
         await _transaction.CreateSavepointAsync(InsertSavepoint, CancellationToken).ConfigureAwait(false);
         _db.Jobs.Add(instance);
@@ -127,15 +122,14 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     {
         JobId = correlationId;
 
-        // The locks, the row version and the job with its tasks in one round trip; untracked: the write compares
+        // The lock, the row version and the job with its tasks in one round trip; untracked: the write compares
         // against the copies taken here instead of EF Core's snapshots of every row and jsonb.
         var locked = await LockedJobReader.ReadAsync(
-            (NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction(), correlationId, CancellationToken)
+            (NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction, correlationId, () => HoldsJobLock = true, CancellationToken)
             .ConfigureAwait(false);
         if (locked is null)
             return null;
 
-        HoldsJobLock = true;
         EarlierRowsWaiting = locked.EarlierRowsWaiting;
         _loadedRowVersion = locked.RowVersion;
         _loaded = locked.Job;
@@ -153,7 +147,8 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         var job = context.Saga;
         var (history, outbox) = TakePending(job);
         using var batch = NewBatch();
-        batch.LockJob(job.CorrelationId);
+        if (!HoldsJobLock)
+            batch.LockJob(job.CorrelationId);
         HoldsJobLock = true;
         batch.InsertJobRow(job);
         foreach (var task in job.Tasks)
@@ -210,7 +205,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
     private NpgsqlCommand Command(string sql, Guid jobId)
     {
-        var command = new NpgsqlCommand(sql, (NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction());
+        var command = new NpgsqlCommand(sql, (NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction);
         command.Parameters.Add(new NpgsqlParameter<Guid>("job", jobId));
         return command;
     }
@@ -256,21 +251,22 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         await ExecuteAsync(batch, history, outbox).ConfigureAwait(false);
     }
 
-    private JobChangeBatch NewBatch() =>
-        new((NpgsqlConnection)_db.Database.GetDbConnection(), (NpgsqlTransaction)_transaction.GetDbTransaction());
+    private NpgsqlTransaction? DbTransaction => (NpgsqlTransaction?)_transaction?.GetDbTransaction();
 
-    /// <summary>Adds the history and outbox rows (and the COMMIT when this is the message's only write) and runs the batch.</summary>
+    private JobChangeBatch NewBatch() => new((NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction);
+
+    /// <summary>
+    /// Adds the history and outbox rows and runs the batch. Outside a transaction the batch is one implicit transaction:
+    /// the job, its tasks, history and outgoing messages commit together or not at all.
+    /// </summary>
     private async Task ExecuteAsync(JobChangeBatch batch, List<JobHistoryEntry> history, List<OutboxMessage> outbox)
     {
         foreach (var entry in history)
             batch.InsertHistoryRow(entry);
         foreach (var row in outbox)
             batch.InsertOutboxRow(row);
-        if (_commitWithWrite)
-            batch.Commit();
 
         await batch.ExecuteAsync(CancellationToken).ConfigureAwait(false);
-        CommittedWithWrite = _commitWithWrite;
         TaskRowsWritten += batch.TaskRows;
     }
 

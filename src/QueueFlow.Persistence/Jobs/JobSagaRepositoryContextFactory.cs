@@ -11,9 +11,9 @@ using QueueFlow.Persistence.Outbox;
 namespace QueueFlow.Persistence.Jobs;
 
 /// <summary>
-/// Runs one message against the job tables: opens a transaction, hands the saga a
-/// <see cref="JobSagaRepositoryContext{TMessage}"/>, and commits the job, its history and its outbox rows
-/// together once the saga returned. Then, still holding the job's send lock, it sends those rows itself and
+/// Runs one message against the job tables: hands the saga a <see cref="JobSagaRepositoryContext{TMessage}"/>,
+/// whose write commits the job, its history and its outbox rows together (a message correlated by a query writes
+/// its jobs in a transaction committed here once the saga returned). Then, still holding the job's send lock, it sends those rows itself and
 /// deletes them (<see cref="OutboxDispatcher"/>); the relay only sweeps what a failed send or a crash left.
 /// Resolved per message from a DI scope, like its DbContext.
 /// </summary>
@@ -71,41 +71,46 @@ public sealed partial class JobSagaRepositoryContextFactory(
         context.Add("persistence", "postgresql");
     }
 
-    /// <param name="oneJob">The message touches one job, so that job's write may carry the COMMIT.</param>
+    /// <param name="oneJob">
+    /// The message touches one job: its one batched write is atomic by itself, so no transaction is begun for it.
+    /// </param>
     private async Task InTransaction<T>(ConsumeContext<T> context, bool oneJob, Func<JobSagaRepositoryContext<T>, Task> send)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // Opened here, not by the transaction, so the session that holds the job's send lock outlives the commit.
+        // Opened here, not by a transaction, so the session that holds the job's send lock outlives the write.
         await db.Database.OpenConnectionAsync(context.CancellationToken).ConfigureAwait(false);
         JobSagaRepositoryContext<T>? repositoryContext = null;
         Guid[] sent = [];
         try
         {
-            var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var transaction = oneJob ? null : await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
+            repositoryContext = new JobSagaRepositoryContext<T>(
+                db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged);
+            try
             {
-                repositoryContext = new JobSagaRepositoryContext<T>(
-                    db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged, commitWithWrite: oneJob);
-                try
-                {
-                    await send(repositoryContext).ConfigureAwait(false);
-                    if (!repositoryContext.CommittedWithWrite)
-                        await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
-                {
-                    QueueFlowMetrics.DatabaseError("job-conflict");
+                await send(repositoryContext).ConfigureAwait(false);
+                if (repositoryContext.Transaction is { } begun)
+                    await begun.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
+            {
+                QueueFlowMetrics.DatabaseError("job-conflict");
 
-                    // Disposing the transaction rolls it back; the retry filter redelivers and the message meets the winner's job.
-                    throw new JobPersistenceConflictException(repositoryContext.JobId ?? Guid.Empty, exception);
-                }
-                catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException)
-                {
-                    QueueFlowMetrics.DatabaseError("job-write");
-                    throw;
-                }
+                // Nothing of the message was written; the retry filter redelivers it and it meets the winner's job.
+                throw new JobPersistenceConflictException(repositoryContext.JobId ?? Guid.Empty, exception);
+            }
+            catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException)
+            {
+                QueueFlowMetrics.DatabaseError("job-write");
+                throw;
+            }
+            finally
+            {
+                // Rolls back a transaction that did not commit.
+                if (repositoryContext.Transaction is { } begun)
+                    await begun.DisposeAsync().ConfigureAwait(false);
             }
 
             QueueFlowMetrics.Committed(repositoryContext.Workflow, repositoryContext.CommittedOutcomes, repositoryContext.CommittedHistory);

@@ -1,0 +1,64 @@
+using Npgsql;
+using QueueFlow.Persistence.Jobs;
+
+namespace QueueFlow.IntegrationTests.Persistence;
+
+/// <summary>
+/// A message reads its job under the job's send lock alone: the lock is what keeps changes to one job one at a time,
+/// so the read holds no row lock (nothing else waits on the row while the message runs), and the generic plans it asks
+/// for stay inside its own transaction: the pooled connection's next user plans as it always did.
+/// </summary>
+[Collection(PersistenceCollectionDefinition.Name)]
+public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
+{
+    [Fact]
+    public async Task Should_hold_the_jobs_send_lock_but_no_row_lock_and_leave_the_session_as_it_was()
+    {
+        var jobId = Guid.NewGuid();
+        await using var connection = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await other.ExecuteAsync($$"""
+            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
+            VALUES ('{{jobId}}', 'Running', 'probe', 1, 'Running', '{"n": 1}', '[]', now(), now(), 3)
+            """);
+        await other.ExecuteAsync($$"""
+            INSERT INTO queueflow.job_tasks (job_id, task_id, kind, status, iteration, attempt, output, attempts)
+            VALUES ('{{jobId}}', 'b', 'Worker', 'Pending', 0, 0, '{}', '[]'), ('{{jobId}}', 'a', 'Worker', 'Running', 0, 1, '{}', '[]')
+            """);
+
+        try
+        {
+            var locked = false;
+            var read = await LockedJobReader.ReadAsync(connection, null, jobId, () => locked = true, CancellationToken.None);
+
+            Assert.NotNull(read);
+            Assert.True(locked, "the reader should report the job's lock as held");
+            Assert.Equal("""{"n": 1}""", read.Job.Variables);
+            Assert.Equal(3, read.Job.HistoryCount);
+            Assert.Equal(["a", "b"], read.Job.Tasks.Select(t => t.TaskId));
+            Assert.False(await other.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the job's send lock should be held by the reader");
+            Assert.Equal(1, await other.ScalarAsync<int>($"SELECT count(*)::int FROM (SELECT 1 FROM queueflow.jobs WHERE id = '{jobId}' FOR UPDATE NOWAIT) AS row"));
+            Assert.Equal("auto", await connection.ScalarAsync<string>("SHOW plan_cache_mode"));
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()");
+            await other.ExecuteAsync($"DELETE FROM queueflow.jobs WHERE id = '{jobId}'");
+        }
+    }
+
+    [Fact]
+    public async Task Should_not_lock_a_job_that_has_no_row()
+    {
+        var jobId = Guid.NewGuid();
+        await using var connection = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+
+        var locked = false;
+        var read = await LockedJobReader.ReadAsync(connection, null, jobId, () => locked = true, CancellationToken.None);
+
+        Assert.Null(read);
+        Assert.False(locked, "a job with no row is not locked, so two starts of it race to the insert");
+        Assert.True(await other.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the job's lock should be free");
+    }
+}
