@@ -29,6 +29,10 @@ internal sealed record QueueFlowResult
     /// <summary>QueueFlow's hot tables right before and right after the measured run (empty when unreadable).</summary>
     public IReadOnlyList<TableSize> TablesBefore { get; init; } = [];
     public IReadOnlyList<TableSize> TablesAfter { get; init; } = [];
+
+    /// <summary>What PostgreSQL wrote during the measured run (null when its statistics could not be read).</summary>
+    public WalVolume? Wal { get; init; }
+
     /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
     public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }

@@ -56,6 +56,7 @@ internal static class ReportPrinter
                     Invariant($"busy on average in the worker process(es), of {m.Cores}; the driver (simulated task workers) {q.Cpu.Driver / q.Elapsed:0.00}, PostgreSQL {q.Cpu.PostgreSql / q.Elapsed:0.00}, RabbitMQ {q.Cpu.RabbitMq / q.Elapsed:0.00} cores"))
                 .Add("CPU per completion", Invariant($"{q.MillisecondsPerCompletion(q.Cpu.Total):0.00} ms"),
                     Invariant($"worker {q.MillisecondsPerCompletion(q.Cpu.Workers):0.00} ms, PostgreSQL {q.MillisecondsPerCompletion(q.Cpu.PostgreSql):0.00} ms, RabbitMQ {q.MillisecondsPerCompletion(q.Cpu.RabbitMq):0.00} ms, simulated workers {q.MillisecondsPerCompletion(q.Cpu.Driver):0.00} ms (servers: every process of theirs)"))
+                .Add("PostgreSQL writes per completion", WalPerCompletion(q), WalDetail(q))
                 .Add("Rate by quarter", Invariant($"last ÷ first {q.Quarters.LastOverFirst:P1}"), Quarters(q.Quarters))
                 .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"));
             foreach (var (before, after) in q.TablesBefore.Join(q.TablesAfter, b => b.Table, a => a.Table, (b, a) => (b, a)))
@@ -89,6 +90,14 @@ internal static class ReportPrinter
 
         return table;
     }
+
+    static string WalPerCompletion(QueueFlowResult q) => q.Wal is not { } w || q.Completions == 0
+        ? "—"
+        : Invariant($"{(double)w.Records / q.Completions:0.0} WAL records");
+
+    static string WalDetail(QueueFlowResult q) => q.Wal is not { } w || q.Completions == 0
+        ? "not measured (the server's statistics could not be read)"
+        : Invariant($"{(double)w.Bytes / q.Completions / 1024:0.00} kB of WAL ({(double)w.FullPageImages / q.Completions:0.00} full-page images) and {(double)w.WritingTransactions / q.Completions:0.00} writing transactions per completion; server-wide pg_stat_wal and the WAL position over the measured run, which the machine's noise does not move");
 
     static string Median(LatencySummary s) => s.Count == 0 ? "—" : Invariant($"p50 {s.P50:0.0} ms");
 
