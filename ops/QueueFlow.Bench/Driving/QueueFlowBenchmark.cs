@@ -60,6 +60,8 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                     throw new TimeoutException($"the warm-up jobs did not all finish within {options.Timeout.TotalSeconds:0}s; worker log tail:\n{fleet.Workers[0].LogTail(40)}");
             }
 
+            await TableStatistics.RefreshAsync(dataSource, cancellationToken);
+
             var pace = options.Rate is { } rate ? $"paced at {rate:0.#} jobs/s" : $"{options.Concurrency} in flight";
             progress($"measuring: {options.Jobs} jobs × {options.TasksPerJob} tasks, {pace}, {options.Instances} instance(s)");
             var sizesBefore = await TableSizes.ReadAsync(dataSource, cancellationToken);

@@ -62,7 +62,7 @@ internal static class ReportPrinter
             foreach (var (before, after) in q.TablesBefore.Join(q.TablesAfter, b => b.Table, a => a.Table, (b, a) => (b, a)))
             {
                 table.Add($"Table {before.Table}", Invariant($"{before.TotalBytes / MiB:0.0} → {after.TotalBytes / MiB:0.0} MiB"),
-                    Invariant($"pg_total_relation_size before → after the measured run; indexes (pg_indexes_size) {before.IndexBytes / MiB:0.0} → {after.IndexBytes / MiB:0.0} MiB"));
+                    Invariant($"pg_total_relation_size before → after the measured run; indexes (pg_indexes_size) {before.IndexBytes / MiB:0.0} → {after.IndexBytes / MiB:0.0} MiB; {after.SequentialScans - before.SequentialScans:N0} sequential scans"));
             }
         }
 

@@ -21,9 +21,10 @@ internal static class LockedJobReader
     // insert (the loser meets a unique violation and is retried against the winner's row). The reads after it run their
     // prepared generic plans (for the rest of this transaction only): left to choose, PostgreSQL judged a plan made for
     // the actual job id cheaper about half the time and planned the task read anew each time, for the same index scan.
+    // The outbox probe must not scan the table (see IndexLookups).
     private static readonly string LockJob = $"""
         SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")}),
-               set_config('plan_cache_mode', 'force_generic_plan', true)
+               set_config('plan_cache_mode', 'force_generic_plan', true), {IndexLookups.ForThisTransaction}
         FROM queueflow.jobs WHERE id = $1
         """;
 

@@ -48,6 +48,44 @@ public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
     }
 
     [Fact]
+    public async Task Should_look_its_outbox_rows_up_by_index_even_when_the_outbox_looks_empty()
+    {
+        var jobId = Guid.NewGuid();
+        await using var connection = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await connection.ExecuteAsync($$"""
+            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
+            VALUES ('{{jobId}}', 'Running', 'probe', 1, 'Running', '{}', '[]', now(), now(), 0)
+            """);
+
+        // Fresh statistics of an outbox with (next to) nothing in it, as a running service's outbox always has.
+        await connection.ExecuteAsync("VACUUM ANALYZE queueflow.outbox");
+        try
+        {
+            // In a transaction of the test's own, so the scans the read made can be counted before it ends.
+            await using (var transaction = await connection.BeginTransactionAsync())
+            {
+                var read = await LockedJobReader.ReadAsync(connection, transaction, jobId, () => { }, CancellationToken.None);
+                Assert.NotNull(read);
+                Assert.False(read.EarlierRowsWaiting);
+
+                await using var scans = new NpgsqlCommand(
+                    "SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE schemaname = 'queueflow' AND relname = 'outbox'", connection, transaction);
+                await using var reader = await scans.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                Assert.Equal(0L, reader.GetInt64(0));
+                Assert.True(reader.GetInt64(1) >= 1, "the outbox probe should use its job_id index");
+            }
+
+            Assert.Equal("on", await connection.ScalarAsync<string>("SHOW enable_seqscan"));
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()");
+            await connection.ExecuteAsync($"DELETE FROM queueflow.jobs WHERE id = '{jobId}'");
+        }
+    }
+
+    [Fact]
     public async Task Should_not_lock_a_job_that_has_no_row()
     {
         var jobId = Guid.NewGuid();
