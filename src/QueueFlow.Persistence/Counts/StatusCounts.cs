@@ -6,7 +6,8 @@ namespace QueueFlow.Persistence.Counts;
 /// Jobs per workflow and status and tasks per queue and status, exact, without counting millions of rows.
 /// Triggers on <c>jobs</c> and <c>job_tasks</c> (migration StatusCounts) append a +1/-1 row to
 /// <c>status_count_changes</c> in the same transaction as every status change, insert or delete; inserts only, so no
-/// two transactions wait on one counter row. A read adds those changes to the folded totals in <c>status_counts</c>
+/// two transactions wait on one counter row. The worker's job write appends its own netted rows instead and the
+/// triggers skip its rows (<see cref="StatusCountChanges"/>, migration StatusCountsByWriter). A read adds those changes to the folded totals in <c>status_counts</c>
 /// in one statement (one snapshot), so it is exact whenever the changes were last folded in.
 /// </summary>
 public static class StatusCounts

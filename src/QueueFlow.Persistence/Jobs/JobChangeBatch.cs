@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using QueueFlow.Contracts;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Persistence.Counts;
 using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.Persistence.Jobs;
@@ -15,6 +16,8 @@ namespace QueueFlow.Persistence.Jobs;
 /// statement has a fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per
 /// connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
 /// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
+/// It also counts the statuses it writes (<see cref="StatusCountChanges"/>): one set of netted rows for the status counts,
+/// with the count triggers told to skip its rows, instead of two rows and a trigger call per status change.
 /// </summary>
 internal sealed class JobChangeBatch : IDisposable
 {
@@ -54,6 +57,17 @@ internal sealed class JobChangeBatch : IDisposable
 
     private const string DeleteTask = "DELETE FROM queueflow.job_tasks WHERE job_id = $1 AND task_id = $2";
 
+    // For this transaction only: the count triggers (migration StatusCountsByWriter) skip the rows this batch writes,
+    // which it counts itself. Set again to off at the end when the batch runs inside a longer transaction.
+    private const string CountedByWriter = "SELECT set_config('queueflow.counted_by_writer', 'on', true)";
+
+    private const string CountedByTriggers = "SELECT set_config('queueflow.counted_by_writer', 'off', true)";
+
+    private const string InsertCounts = """
+        INSERT INTO queueflow.status_count_changes (entity, name, status, delta)
+        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::integer[])
+        """;
+
     private const string InsertHistory = """
         INSERT INTO queueflow.job_history (job_id, sequence, at, kind, task_id, attempt_id, command_id, "from", "to", detail)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -72,6 +86,7 @@ internal sealed class JobChangeBatch : IDisposable
     private static readonly ValueConverter<List<TaskAttempt>, string> Attempts = JsonColumn.ListConverter<TaskAttempt>();
 
     private readonly NpgsqlBatch _batch;
+    private readonly StatusCountChanges _counts = new();
     private readonly List<(NpgsqlBatchCommand Command, OutboxMessage Row)> _outbox = [];
     private NpgsqlBatchCommand? _job;
     private Guid _jobId;
@@ -83,9 +98,12 @@ internal sealed class JobChangeBatch : IDisposable
     /// <summary>The task rows written (updated, inserted or deleted), for tests and diagnostics.</summary>
     public int TaskRows { get; private set; }
 
-    public void UpdateJobRow(Job job, uint rowVersion)
+    /// <param name="loaded">The job's status and workflow as its row holds them, for the counts.</param>
+    public void UpdateJobRow(Job job, uint rowVersion, (JobStatus Status, string Workflow) loaded)
     {
         _jobId = job.CorrelationId;
+        _counts.Job(loaded.Workflow, loaded.Status, -1);
+        _counts.Job(job.Workflow, job.Status, +1);
         _job = Add(UpdateJob, [Value(job.CorrelationId, NpgsqlDbType.Uuid), Value(rowVersion, NpgsqlDbType.Xid), .. JobColumns(job)]);
     }
 
@@ -105,23 +123,39 @@ internal sealed class JobChangeBatch : IDisposable
     public void InsertJobRow(Job job)
     {
         _jobId = job.CorrelationId;
+        _counts.Job(job.Workflow, job.Status, +1);
         _job = Add(InsertJob, [Value(job.CorrelationId, NpgsqlDbType.Uuid), .. JobColumns(job)]);
     }
 
-    /// <summary>Deletes the job row (its tasks go with it by the foreign key's cascade).</summary>
-    public void DeleteJobRow(Guid jobId, uint rowVersion)
+    /// <summary>Deletes the job row; its task rows, <paramref name="tasks"/> as read, go with it by the foreign key's cascade.</summary>
+    public void DeleteJobRow(Guid jobId, uint rowVersion, (JobStatus Status, string Workflow) loaded, IEnumerable<JobTask> tasks)
     {
         _jobId = jobId;
+        _counts.Job(loaded.Workflow, loaded.Status, -1);
+        foreach (var task in tasks)
+            _counts.Task(task.Queue, task.Status, -1);
         _job = Add(DeleteJob, Value(jobId, NpgsqlDbType.Uuid), Value(rowVersion, NpgsqlDbType.Xid));
     }
 
-    public void UpdateTaskRow(JobTask task) => AddTask(UpdateTask, task);
-
-    public void InsertTaskRow(JobTask task) => AddTask(InsertTask, task);
-
-    public void DeleteTaskRow(Guid jobId, string taskId)
+    /// <param name="before">The task's row as read, for the counts.</param>
+    public void UpdateTaskRow(JobTask task, JobTask before)
     {
-        Add(DeleteTask, Value(jobId, NpgsqlDbType.Uuid), Value(taskId, NpgsqlDbType.Varchar));
+        _counts.Task(before.Queue, before.Status, -1);
+        _counts.Task(task.Queue, task.Status, +1);
+        AddTask(UpdateTask, task);
+    }
+
+    public void InsertTaskRow(JobTask task)
+    {
+        _counts.Task(task.Queue, task.Status, +1);
+        AddTask(InsertTask, task);
+    }
+
+    /// <param name="before">The task's row as read.</param>
+    public void DeleteTaskRow(JobTask before)
+    {
+        _counts.Task(before.Queue, before.Status, -1);
+        Add(DeleteTask, Value(before.JobId, NpgsqlDbType.Uuid), Value(before.TaskId, NpgsqlDbType.Varchar));
         TaskRows++;
     }
 
@@ -166,12 +200,14 @@ internal sealed class JobChangeBatch : IDisposable
     {
         if (_batch.BatchCommands.Count == 0)
             return;
+        AddCounts();
 
         var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            // Results come in statement order; only the lock and the outbox inserts return rows.
-            if (_locksFirst)
+            // Results come in statement order; only the lock, the counting setting (both leading) and the outbox inserts
+            // return rows before the last statements.
+            for (var leading = _locksFirst ? 2 : 1; leading > 0; leading--)
             {
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -198,6 +234,27 @@ internal sealed class JobChangeBatch : IDisposable
     }
 
     public void Dispose() => _batch.Dispose();
+
+    /// <summary>
+    /// Says, before the first write (after the job's lock, which must stay first), that this transaction counts its own
+    /// statuses; appends the netted count rows; and inside a longer transaction hands counting back to the triggers.
+    /// </summary>
+    private void AddCounts()
+    {
+        _batch.BatchCommands.Insert(_locksFirst ? 1 : 0, new NpgsqlBatchCommand(CountedByWriter));
+        var (entities, names, statuses, deltas) = _counts.Rows();
+        if (deltas.Length > 0)
+        {
+            Add(InsertCounts,
+                Value(entities, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
+                Value(names, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
+                Value(statuses, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
+                Value(deltas, NpgsqlDbType.Array | NpgsqlDbType.Integer));
+        }
+
+        if (_batch.Transaction is not null)
+            Add(CountedByTriggers);
+    }
 
     private void AddTask(string sql, JobTask task)
     {

@@ -36,6 +36,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
     private Job? _loaded;
     private uint _loadedRowVersion;
+    private (Contracts.JobStatus Status, string Workflow) _loadedCounted;
     private Dictionary<string, JobTask> _loadedTasks = [];
 
     internal JobSagaRepositoryContext(
@@ -132,6 +133,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
         EarlierRowsWaiting = locked.EarlierRowsWaiting;
         _loadedRowVersion = locked.RowVersion;
+        _loadedCounted = (locked.Job.Status, locked.Job.Workflow);
         _loaded = locked.Job;
         _loadedTasks = locked.Job.Tasks.ToDictionary(t => t.TaskId, JobTaskSnapshot.Copy, StringComparer.Ordinal);
 
@@ -229,11 +231,11 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         using var batch = NewBatch();
         if (delete)
         {
-            batch.DeleteJobRow(job.CorrelationId, _loadedRowVersion);
+            batch.DeleteJobRow(job.CorrelationId, _loadedRowVersion, _loadedCounted, _loadedTasks.Values);
         }
         else
         {
-            batch.UpdateJobRow(job, _loadedRowVersion);
+            batch.UpdateJobRow(job, _loadedRowVersion, _loadedCounted);
             var current = new HashSet<string>(StringComparer.Ordinal);
             foreach (var task in job.Tasks)
             {
@@ -241,11 +243,11 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
                 if (!_loadedTasks.TryGetValue(task.TaskId, out var before))
                     batch.InsertTaskRow(task);
                 else if (!JobTaskSnapshot.Same(before, task))
-                    batch.UpdateTaskRow(task);
+                    batch.UpdateTaskRow(task, before);
             }
 
-            foreach (var taskId in _loadedTasks.Keys.Where(id => !current.Contains(id)))
-                batch.DeleteTaskRow(job.CorrelationId, taskId);
+            foreach (var before in _loadedTasks.Values.Where(t => !current.Contains(t.TaskId)))
+                batch.DeleteTaskRow(before);
         }
 
         await ExecuteAsync(batch, history, outbox).ConfigureAwait(false);
