@@ -17,15 +17,16 @@ namespace QueueFlow.Persistence.Jobs;
 /// </summary>
 internal static class LockedJobReader
 {
-    // Evaluated only for an existing row: a job not started yet is not locked, so two starts of it still race to the
-    // insert (the loser meets a unique violation and is retried against the winner's row). The reads after it run their
-    // prepared generic plans (for the rest of this transaction only): left to choose, PostgreSQL judged a plan made for
-    // the actual job id cheaper about half the time and planned the task read anew each time, for the same index scan.
-    // The outbox probe must not scan the table (see IndexLookups).
+    // The lock is taken only for an existing row (the subquery is null for a job with none): a job not started yet is
+    // not locked, so two starts of it still race to the insert (the loser meets a unique violation and is retried
+    // against the winner's row). The settings apply whether or not the job has a row, since a prepared statement's
+    // plans are made under the settings of the call that first needs them, and kept: the reads after it run their
+    // prepared generic plans (for the rest of this transaction only; left to choose, PostgreSQL judged a plan made for
+    // the actual job id cheaper about half the time and planned the task read anew each time, for the same index scan),
+    // and the outbox probe must not scan the table (see IndexLookups).
     private static readonly string LockJob = $"""
-        SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")}),
-               set_config('plan_cache_mode', 'force_generic_plan', true), {IndexLookups.ForThisTransaction}
-        FROM queueflow.jobs WHERE id = $1
+        SELECT set_config('plan_cache_mode', 'force_generic_plan', true), {IndexLookups.ForThisTransaction},
+               (SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")}) IS NOT NULL FROM queueflow.jobs WHERE id = $1)
         """;
 
     private const string ReadJob = """
@@ -64,7 +65,8 @@ internal static class LockedJobReader
         {
             // No row to lock: the job does not exist (yet). A row the read below might see was inserted after the
             // lock statement by a start that holds the lock, so it is not this message's to read.
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.IsDBNull(2))
                 return null;
             locked();
 

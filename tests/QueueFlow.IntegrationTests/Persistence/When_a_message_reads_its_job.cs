@@ -86,6 +86,39 @@ public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
     }
 
     [Fact]
+    public async Task Should_keep_its_outbox_probe_on_the_index_after_reads_of_jobs_not_started_yet()
+    {
+        var jobId = Guid.NewGuid();
+
+        // Prepared as the worker's pooled connections prepare them: a prepared statement keeps the plans it was first
+        // given, so the reads of jobs with no row (every StartJob's) must plan under the same settings as the others.
+        var prepared = new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Pooling = false, MaxAutoPrepare = 10, AutoPrepareMinUsages = 2 };
+        await using var connection = new NpgsqlConnection(prepared.ConnectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($$"""
+            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
+            VALUES ('{{jobId}}', 'Running', 'probe', 1, 'Running', '{}', '[]', now(), now(), 0)
+            """);
+        await connection.ExecuteAsync("VACUUM ANALYZE queueflow.outbox");
+        try
+        {
+            for (var i = 0; i < 12; i++)
+                Assert.Null(await LockedJobReader.ReadAsync(connection, null, Guid.NewGuid(), () => { }, CancellationToken.None));
+
+            await using var transaction = await connection.BeginTransactionAsync();
+            Assert.NotNull(await LockedJobReader.ReadAsync(connection, transaction, jobId, () => { }, CancellationToken.None));
+            await using var scans = new NpgsqlCommand(
+                "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE schemaname = 'queueflow' AND relname = 'outbox'", connection, transaction);
+            Assert.Equal(0L, (long)(await scans.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()");
+            await connection.ExecuteAsync($"DELETE FROM queueflow.jobs WHERE id = '{jobId}'");
+        }
+    }
+
+    [Fact]
     public async Task Should_not_lock_a_job_that_has_no_row()
     {
         var jobId = Guid.NewGuid();
