@@ -17,10 +17,7 @@ public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
         var jobId = Guid.NewGuid();
         await using var connection = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         await using var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
-        await other.ExecuteAsync($$"""
-            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
-            VALUES ('{{jobId}}', 'Running', 'probe', 1, 'Running', '{"n": 1}', '[]', now(), now(), 3)
-            """);
+        await InsertRunningJobAsync(other, jobId, """{"n": 1}""", historyCount: 3);
         await other.ExecuteAsync($$"""
             INSERT INTO queueflow.job_tasks (job_id, task_id, kind, status, iteration, attempt, output, attempts)
             VALUES ('{{jobId}}', 'b', 'Worker', 'Pending', 0, 0, '{}', '[]'), ('{{jobId}}', 'a', 'Worker', 'Running', 0, 1, '{}', '[]')
@@ -52,10 +49,7 @@ public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
     {
         var jobId = Guid.NewGuid();
         await using var connection = await ProbeSessions.OpenAsync(fixture.ConnectionString);
-        await connection.ExecuteAsync($$"""
-            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
-            VALUES ('{{jobId}}', 'Running', 'probe', 1, 'Running', '{}', '[]', now(), now(), 0)
-            """);
+        await InsertRunningJobAsync(connection, jobId);
 
         // Fresh statistics of an outbox with (next to) nothing in it, as a running service's outbox always has.
         await connection.ExecuteAsync("VACUUM ANALYZE queueflow.outbox");
@@ -95,10 +89,7 @@ public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
         var prepared = new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Pooling = false, MaxAutoPrepare = 10, AutoPrepareMinUsages = 2 };
         await using var connection = new NpgsqlConnection(prepared.ConnectionString);
         await connection.OpenAsync();
-        await connection.ExecuteAsync($$"""
-            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
-            VALUES ('{{jobId}}', 'Running', 'probe', 1, 'Running', '{}', '[]', now(), now(), 0)
-            """);
+        await InsertRunningJobAsync(connection, jobId);
         await connection.ExecuteAsync("VACUUM ANALYZE queueflow.outbox");
         try
         {
@@ -132,4 +123,10 @@ public sealed class When_a_message_reads_its_job(PersistenceFixture fixture)
         Assert.False(locked, "a job with no row is not locked, so two starts of it race to the insert");
         Assert.True(await other.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the job's lock should be free");
     }
+
+    private static Task InsertRunningJobAsync(NpgsqlConnection connection, Guid jobId, string variables = "{}", int historyCount = 0) =>
+        connection.ExecuteAsync($"""
+            INSERT INTO queueflow.jobs (id, current_state, workflow, workflow_version, status, variables, errors, created_at, updated_at, history_count)
+            VALUES ('{jobId}', 'Running', 'probe', 1, 'Running', '{variables}', '[]', now(), now(), {historyCount})
+            """);
 }
