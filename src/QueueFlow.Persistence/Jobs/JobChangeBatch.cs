@@ -19,7 +19,7 @@ namespace QueueFlow.Persistence.Jobs;
 /// It also counts the statuses it writes (<see cref="StatusCountChanges"/>): one set of netted rows for the status counts,
 /// with the count triggers told to skip its rows, instead of two rows and a trigger call per status change.
 /// </summary>
-internal sealed class JobChangeBatch : IDisposable
+internal sealed class JobChangeBatch
 {
     // xmin is the row version the job was read with under its lock; a writer that skipped the lock makes this miss.
     private const string UpdateJob = """
@@ -85,18 +85,17 @@ internal sealed class JobChangeBatch : IDisposable
     private static readonly ValueConverter<List<AppliedCommand>, string> AppliedCommands = JsonColumn.ListConverter<AppliedCommand>();
     private static readonly ValueConverter<List<TaskAttempt>, string> Attempts = JsonColumn.ListConverter<TaskAttempt>();
 
-    private readonly NpgsqlBatch _batch;
+    private readonly List<Statement> _statements = [];
     private readonly StatusCountChanges _counts = new();
-    private readonly List<(NpgsqlBatchCommand Command, OutboxMessage Row)> _outbox = [];
-    private NpgsqlBatchCommand? _job;
+    private readonly List<(int Statement, OutboxMessage Row)> _outbox = [];
+    private int? _job;
     private Guid _jobId;
-    private bool _locksFirst;
-
-    public JobChangeBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
-        _batch = new NpgsqlBatch(connection, transaction);
 
     /// <summary>The task rows written (updated, inserted or deleted), for tests and diagnostics.</summary>
     public int TaskRows { get; private set; }
+
+    /// <summary>The batch takes the job's send lock first, on the session that runs it: it cannot join a group.</summary>
+    public bool LocksJob { get; private set; }
 
     /// <param name="loaded">The job's status and workflow as its row holds them, for the counts.</param>
     public void UpdateJobRow(Job job, uint rowVersion, (JobStatus Status, string Workflow) loaded)
@@ -113,10 +112,10 @@ internal sealed class JobChangeBatch : IDisposable
     /// </summary>
     public void LockJob(Guid jobId)
     {
-        if (_batch.BatchCommands.Count > 0)
+        if (_statements.Count > 0)
             throw new InvalidOperationException("The job's lock must be the batch's first statement.");
         Add(LockJobSql, Value(jobId, NpgsqlDbType.Uuid));
-        _locksFirst = true;
+        LocksJob = true;
     }
 
     /// <summary>Inserts a new job's row; a job that exists already fails the batch with a unique violation (a lost race).</summary>
@@ -174,7 +173,7 @@ internal sealed class JobChangeBatch : IDisposable
 
     public void InsertOutboxRow(OutboxMessage row)
     {
-        var command = Add(InsertOutbox,
+        var statement = Add(InsertOutbox,
             Value(row.MessageId, NpgsqlDbType.Uuid),
             Value(row.JobId, NpgsqlDbType.Uuid),
             Value(row.MessageType, NpgsqlDbType.Varchar),
@@ -187,7 +186,7 @@ internal sealed class JobChangeBatch : IDisposable
             Value(row.LastError, NpgsqlDbType.Text),
             Value(row.TraceParent, NpgsqlDbType.Varchar),
             Value(row.TraceState, NpgsqlDbType.Varchar));
-        _outbox.Add((command, row));
+        _outbox.Add((statement, row));
     }
 
     /// <summary>
@@ -196,24 +195,84 @@ internal sealed class JobChangeBatch : IDisposable
     /// cannot happen while the job's lock is held since it was read, as every caller does; outside a transaction the
     /// check comes after the batch committed, so it reports a broken lock, not a race.
     /// </summary>
-    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    public async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        if (_batch.BatchCommands.Count == 0)
+        if (_statements.Count == 0)
             return;
-        AddCounts();
+        var brokenLocks = await ExecuteAsync(connection, transaction, [this], cancellationToken).ConfigureAwait(false);
+        if (brokenLocks[0] is { } brokenLock)
+            throw brokenLock;
+    }
 
-        var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Runs the writes of several jobs as one batch: one round trip and, outside <paramref name="transaction"/>, one
+    /// implicit transaction that commits all of them or none. Their status counts are netted together into one insert.
+    /// Throws what the batch as a whole met; returns, per write, the <see cref="DbUpdateConcurrencyException"/> of a job
+    /// row that was not at the version it was read with (found after the commit: a broken lock), or null. Only a write
+    /// that takes no lock of its own (see <see cref="LocksJob"/>) may share a batch with others. A write may be run
+    /// again after a batch that failed: its statements are built anew each time.
+    /// </summary>
+    /// <param name="sentRows">Outbox rows sent since they were committed, deleted in the same transaction (see <see cref="SentRowsRelease.Deletes"/>).</param>
+    public static async Task<DbUpdateConcurrencyException?[]> ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobChangeBatch> writes, CancellationToken cancellationToken,
+        IReadOnlyCollection<Guid>? sentRows = null)
+    {
+        if (writes.Count > 1 && writes.Any(w => w.LocksJob))
+            throw new InvalidOperationException("A write that takes its job's lock runs alone, on the session that keeps the lock.");
+
+        using var batch = new NpgsqlBatch(connection, transaction);
+        var counts = new StatusCountChanges();
+        var jobCommands = new NpgsqlBatchCommand?[writes.Count];
+        var leading = 1;
+        for (var w = 0; w < writes.Count; w++)
+        {
+            var write = writes[w];
+            for (var i = 0; i < write._statements.Count; i++)
+            {
+                var command = write._statements[i].ToCommand();
+                batch.BatchCommands.Add(command);
+                if (i == write._job)
+                    jobCommands[w] = command;
+            }
+
+            counts.Add(write._counts);
+        }
+
+        // Says, before the first write (after the job's lock, which must stay first), that this transaction counts its
+        // own statuses.
+        if (writes.Count > 0 && writes[0].LocksJob)
+            leading = 2;
+        batch.BatchCommands.Insert(leading - 1, new NpgsqlBatchCommand(CountedByWriter));
+        var (entities, names, statuses, deltas) = counts.Rows();
+        if (deltas.Length > 0)
+        {
+            batch.BatchCommands.Add(new Statement(InsertCounts,
+            [
+                Value(entities, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
+                Value(names, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
+                Value(statuses, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
+                Value(deltas, NpgsqlDbType.Array | NpgsqlDbType.Integer),
+            ]).ToCommand());
+        }
+
+        // Inside a longer transaction, counting goes back to the triggers for whatever else it writes.
+        if (transaction is not null)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(CountedByTriggers));
+        foreach (var delete in SentRowsRelease.Deletes(sentRows ?? []))
+            batch.BatchCommands.Add(delete);
+
+        var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             // Results come in statement order; only the lock, the counting setting (both leading) and the outbox inserts
             // return rows before the last statements.
-            for (var leading = _locksFirst ? 2 : 1; leading > 0; leading--)
+            for (; leading > 0; leading--)
             {
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var (_, row) in _outbox)
+            foreach (var (_, row) in writes.SelectMany(w => w._outbox))
             {
                 while (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -229,31 +288,14 @@ internal sealed class JobChangeBatch : IDisposable
             }
         }
 
-        if (_job is { RecordsAffected: not 1 })
-            throw new DbUpdateConcurrencyException($"Job row {_jobId} was not at the version it was locked with.");
-    }
-
-    public void Dispose() => _batch.Dispose();
-
-    /// <summary>
-    /// Says, before the first write (after the job's lock, which must stay first), that this transaction counts its own
-    /// statuses; appends the netted count rows; and inside a longer transaction hands counting back to the triggers.
-    /// </summary>
-    private void AddCounts()
-    {
-        _batch.BatchCommands.Insert(_locksFirst ? 1 : 0, new NpgsqlBatchCommand(CountedByWriter));
-        var (entities, names, statuses, deltas) = _counts.Rows();
-        if (deltas.Length > 0)
+        var brokenLocks = new DbUpdateConcurrencyException?[writes.Count];
+        for (var w = 0; w < writes.Count; w++)
         {
-            Add(InsertCounts,
-                Value(entities, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
-                Value(names, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
-                Value(statuses, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
-                Value(deltas, NpgsqlDbType.Array | NpgsqlDbType.Integer));
+            if (jobCommands[w] is { RecordsAffected: not 1 })
+                brokenLocks[w] = new DbUpdateConcurrencyException($"Job row {writes[w]._jobId} was not at the version it was locked with.");
         }
 
-        if (_batch.Transaction is not null)
-            Add(CountedByTriggers);
+        return brokenLocks;
     }
 
     private void AddTask(string sql, JobTask task)
@@ -305,14 +347,30 @@ internal sealed class JobChangeBatch : IDisposable
         Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb),
     ];
 
-    private NpgsqlBatchCommand Add(string sql, params NpgsqlParameter[] parameters)
+    private int Add(string sql, params NpgsqlParameter[] parameters)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        _batch.BatchCommands.Add(command);
-        return command;
+        _statements.Add(new Statement(sql, parameters));
+        return _statements.Count - 1;
     }
 
     private static NpgsqlParameter Value(object? value, NpgsqlDbType type) =>
         new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    /// <summary>
+    /// A statement and its values, made into a command each time the write runs: a parameter belongs to one command,
+    /// so a write run again after its batch failed gets copies.
+    /// </summary>
+    private sealed record Statement(string Sql, NpgsqlParameter[] Parameters)
+    {
+        private bool _used;
+
+        public NpgsqlBatchCommand ToCommand()
+        {
+            var command = new NpgsqlBatchCommand(Sql);
+            foreach (var parameter in Parameters)
+                command.Parameters.Add(_used ? parameter.Clone() : parameter);
+            _used = true;
+            return command;
+        }
+    }
 }

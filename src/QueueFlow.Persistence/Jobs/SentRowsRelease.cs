@@ -32,6 +32,21 @@ internal static class SentRowsRelease
     // After the COMMIT, so in a new implicit transaction of its own.
     private const string Unlock = "SELECT pg_advisory_unlock_all()";
 
+    private static readonly string IndexOnly = $"SELECT {IndexLookups.ForThisTransaction}";
+
+    /// <summary>
+    /// The deletes as statements of a <see cref="GroupCommit"/> transaction (durable like the rest of it), looking their
+    /// rows up by key for the rest of that transaction; the job's lock is released by its own session afterwards.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> Deletes(IReadOnlyCollection<Guid> sent)
+    {
+        if (sent.Count == 0)
+            yield break;
+        yield return new NpgsqlBatchCommand(IndexOnly);
+        foreach (var messageId in sent)
+            yield return Delete(messageId);
+    }
+
     /// <summary>Not cancellable: a lock left held would stall the job until the connection closed.</summary>
     public static async Task ExecuteAsync(NpgsqlConnection connection, Guid[] sent)
     {
@@ -41,12 +56,7 @@ internal static class SentRowsRelease
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Begin));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Asynchronous));
             foreach (var messageId in sent)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteSent)
-                {
-                    Parameters = { new NpgsqlParameter<Guid> { TypedValue = messageId, NpgsqlDbType = NpgsqlDbType.Uuid } },
-                });
-            }
+                batch.BatchCommands.Add(Delete(messageId));
 
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Commit));
         }
@@ -54,4 +64,9 @@ internal static class SentRowsRelease
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Unlock));
         await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
+
+    private static NpgsqlBatchCommand Delete(Guid messageId) => new(DeleteSent)
+    {
+        Parameters = { new NpgsqlParameter<Guid> { TypedValue = messageId, NpgsqlDbType = NpgsqlDbType.Uuid } },
+    };
 }
