@@ -12,9 +12,10 @@ namespace QueueFlow.Persistence.Jobs;
 /// <summary>
 /// The write of one message to a job: the job row (updated when the message loaded the job, inserted when it started
 /// it), only the task rows the saga changed, the history entries and the outbox rows, as one <see cref="NpgsqlBatch"/>
-/// (one round trip; outside a transaction, one implicit transaction that commits all of it or none). Every
-/// statement has a fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per
-/// connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
+/// (one round trip; outside a transaction, one implicit transaction that commits all of it or none). Several jobs'
+/// writes can run as one batch (<see cref="GroupCommit"/>): the history entries and outbox rows of all of them go in
+/// one multi-row insert each (<see cref="HistoryRowsInsert"/>, <see cref="OutboxRowsInsert"/>). Every statement has a
+/// fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
 /// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
 /// It also counts the statuses it writes (<see cref="StatusCountChanges"/>): one set of netted rows for the status counts,
 /// with the count triggers told to skip its rows, instead of two rows and a trigger call per status change.
@@ -40,14 +41,6 @@ internal sealed class JobChangeBatch
     // Session-level, so it outlives the commit: held until the job's messages are sent (see JobLocks).
     private static readonly string LockJobSql = $"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")})";
 
-    private const string TaskColumns = """
-        kind = $3, queue = $4, status = $5, finish_state = $6, iteration = $7, attempt = $8, attempt_id = $9, job_key = $10,
-        task_run_id = $11, input = $12, output = $13, error = $14, scheduled_at = $15, started_at = $16, ended_at = $17,
-        deadline = $18, assignee = $19, assigned_by = $20, assigned_at = $21, attempts = $22
-        """;
-
-    private const string UpdateTask = $"UPDATE queueflow.job_tasks SET {TaskColumns} WHERE job_id = $1 AND task_id = $2";
-
     private const string InsertTask = """
         INSERT INTO queueflow.job_tasks (job_id, task_id, kind, queue, status, finish_state, iteration, attempt, attempt_id,
             job_key, task_run_id, input, output, error, scheduled_at, started_at, ended_at, deadline, assignee, assigned_by,
@@ -58,36 +51,29 @@ internal sealed class JobChangeBatch
     private const string DeleteTask = "DELETE FROM queueflow.job_tasks WHERE job_id = $1 AND task_id = $2";
 
     // For this transaction only: the count triggers (migration StatusCountsByWriter) skip the rows this batch writes,
-    // which it counts itself. Set again to off at the end when the batch runs inside a longer transaction.
-    private const string CountedByWriter = "SELECT set_config('queueflow.counted_by_writer', 'on', true)";
+    // which it counts itself; and the statements run with the plans TaskRowsUpdate needs: generic (a plan made for the
+    // actual arrays costs a planning per call) and keyed (see IndexLookups). Set back to the defaults at the end when the
+    // batch runs inside a longer transaction.
+    private static readonly string CountedByWriter =
+        $"SELECT set_config('queueflow.counted_by_writer', 'on', true), set_config('plan_cache_mode', 'force_generic_plan', true), {IndexLookups.ForThisTransaction}";
 
-    private const string CountedByTriggers = "SELECT set_config('queueflow.counted_by_writer', 'off', true)";
+    private const string CountedByTriggers =
+        "SELECT set_config('queueflow.counted_by_writer', 'off', true), set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true)";
 
     private const string InsertCounts = """
         INSERT INTO queueflow.status_count_changes (entity, name, status, delta)
         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::integer[])
         """;
 
-    private const string InsertHistory = """
-        INSERT INTO queueflow.job_history (job_id, sequence, at, kind, task_id, attempt_id, command_id, "from", "to", detail)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        """;
-
-    private const string InsertOutbox = """
-        INSERT INTO queueflow.outbox (message_id, job_id, message_type, destination, request_id, body, headers, created_at,
-            attempts, last_error, trace_parent, trace_state)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-        RETURNING sequence
-        """;
-
-    private static readonly UriToStringConverter Uris = new();
     private static readonly ValueConverter<List<JobError>, string> Errors = JsonColumn.ListConverter<JobError>();
     private static readonly ValueConverter<List<AppliedCommand>, string> AppliedCommands = JsonColumn.ListConverter<AppliedCommand>();
     private static readonly ValueConverter<List<TaskAttempt>, string> Attempts = JsonColumn.ListConverter<TaskAttempt>();
 
     private readonly List<Statement> _statements = [];
     private readonly StatusCountChanges _counts = new();
-    private readonly List<(int Statement, OutboxMessage Row)> _outbox = [];
+    private readonly List<JobTask> _updatedTasks = [];
+    private readonly List<JobHistoryEntry> _history = [];
+    private readonly List<OutboxMessage> _outbox = [];
     private int? _job;
     private Guid _jobId;
 
@@ -141,7 +127,8 @@ internal sealed class JobChangeBatch
     {
         _counts.Task(before.Queue, before.Status, -1);
         _counts.Task(task.Queue, task.Status, +1);
-        AddTask(UpdateTask, task);
+        _updatedTasks.Add(task);
+        TaskRows++;
     }
 
     public void InsertTaskRow(JobTask task)
@@ -158,36 +145,11 @@ internal sealed class JobChangeBatch
         TaskRows++;
     }
 
-    public void InsertHistoryRow(JobHistoryEntry entry) =>
-        Add(InsertHistory,
-            Value(entry.JobId, NpgsqlDbType.Uuid),
-            Value(entry.Sequence, NpgsqlDbType.Integer),
-            Value(entry.At, NpgsqlDbType.TimestampTz),
-            Value(entry.Kind, NpgsqlDbType.Varchar),
-            Value(entry.TaskId, NpgsqlDbType.Varchar),
-            Value(entry.AttemptId, NpgsqlDbType.Uuid),
-            Value(entry.CommandId, NpgsqlDbType.Uuid),
-            Value(entry.From, NpgsqlDbType.Varchar),
-            Value(entry.To, NpgsqlDbType.Varchar),
-            Value(entry.Detail, NpgsqlDbType.Text));
+    /// <summary>Written with the other writes' entries in one statement (<see cref="HistoryRowsInsert"/>).</summary>
+    public void InsertHistoryRow(JobHistoryEntry entry) => _history.Add(entry);
 
-    public void InsertOutboxRow(OutboxMessage row)
-    {
-        var statement = Add(InsertOutbox,
-            Value(row.MessageId, NpgsqlDbType.Uuid),
-            Value(row.JobId, NpgsqlDbType.Uuid),
-            Value(row.MessageType, NpgsqlDbType.Varchar),
-            Value(row.Destination is null ? null : (string?)Uris.ConvertToProvider(row.Destination), NpgsqlDbType.Varchar),
-            Value(row.RequestId, NpgsqlDbType.Uuid),
-            Value(row.Body, NpgsqlDbType.Jsonb),
-            Value(row.Headers, NpgsqlDbType.Jsonb),
-            Value(row.CreatedAt, NpgsqlDbType.TimestampTz),
-            Value(row.Attempts, NpgsqlDbType.Integer),
-            Value(row.LastError, NpgsqlDbType.Text),
-            Value(row.TraceParent, NpgsqlDbType.Varchar),
-            Value(row.TraceState, NpgsqlDbType.Varchar));
-        _outbox.Add((statement, row));
-    }
+    /// <summary>Written with the other writes' rows in one statement (<see cref="OutboxRowsInsert"/>); its sequence is read back.</summary>
+    public void InsertOutboxRow(OutboxMessage row) => _outbox.Add(row);
 
     /// <summary>
     /// Runs every statement in one round trip and reads back the outbox rows' sequence numbers. Throws a
@@ -197,7 +159,7 @@ internal sealed class JobChangeBatch
     /// </summary>
     public async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        if (_statements.Count == 0)
+        if (_statements.Count == 0 && _updatedTasks.Count == 0 && _history.Count == 0 && _outbox.Count == 0)
             return;
         var brokenLocks = await ExecuteAsync(connection, transaction, [this], cancellationToken).ConfigureAwait(false);
         if (brokenLocks[0] is { } brokenLock)
@@ -212,10 +174,8 @@ internal sealed class JobChangeBatch
     /// that takes no lock of its own (see <see cref="LocksJob"/>) may share a batch with others. A write may be run
     /// again after a batch that failed: its statements are built anew each time.
     /// </summary>
-    /// <param name="sentRows">Outbox rows sent since they were committed, deleted in the same transaction (see <see cref="SentRowsRelease.Deletes"/>).</param>
     public static async Task<DbUpdateConcurrencyException?[]> ExecuteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobChangeBatch> writes, CancellationToken cancellationToken,
-        IReadOnlyCollection<Guid>? sentRows = null)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobChangeBatch> writes, CancellationToken cancellationToken)
     {
         if (writes.Count > 1 && writes.Any(w => w.LocksJob))
             throw new InvalidOperationException("A write that takes its job's lock runs alone, on the session that keeps the lock.");
@@ -223,7 +183,6 @@ internal sealed class JobChangeBatch
         using var batch = new NpgsqlBatch(connection, transaction);
         var counts = new StatusCountChanges();
         var jobCommands = new NpgsqlBatchCommand?[writes.Count];
-        var leading = 1;
         for (var w = 0; w < writes.Count; w++)
         {
             var write = writes[w];
@@ -238,11 +197,19 @@ internal sealed class JobChangeBatch
             counts.Add(write._counts);
         }
 
+        List<JobTask> updatedTasks = [.. writes.SelectMany(w => w._updatedTasks)];
+        if (updatedTasks.Count > 0)
+            batch.BatchCommands.Add(TaskRowsUpdate.Command(updatedTasks));
+        List<JobHistoryEntry> history = [.. writes.SelectMany(w => w._history)];
+        if (history.Count > 0)
+            batch.BatchCommands.Add(HistoryRowsInsert.Command(history));
+        List<OutboxMessage> outbox = [.. writes.SelectMany(w => w._outbox)];
+        if (outbox.Count > 0)
+            batch.BatchCommands.Add(OutboxRowsInsert.Command(outbox));
+
         // Says, before the first write (after the job's lock, which must stay first), that this transaction counts its
         // own statuses.
-        if (writes.Count > 0 && writes[0].LocksJob)
-            leading = 2;
-        batch.BatchCommands.Insert(leading - 1, new NpgsqlBatchCommand(CountedByWriter));
+        batch.BatchCommands.Insert(writes.Count > 0 && writes[0].LocksJob ? 1 : 0, new NpgsqlBatchCommand(CountedByWriter));
         var (entities, names, statuses, deltas) = counts.Rows();
         if (deltas.Length > 0)
         {
@@ -258,33 +225,28 @@ internal sealed class JobChangeBatch
         // Inside a longer transaction, counting goes back to the triggers for whatever else it writes.
         if (transaction is not null)
             batch.BatchCommands.Add(new NpgsqlBatchCommand(CountedByTriggers));
-        foreach (var delete in SentRowsRelease.Deletes(sentRows ?? []))
-            batch.BatchCommands.Add(delete);
 
         var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            // Results come in statement order; only the lock, the counting setting (both leading) and the outbox inserts
-            // return rows before the last statements.
-            for (; leading > 0; leading--)
+            // Besides the outbox insert, only the lock and the settings return rows.
+            var sequences = new Dictionary<Guid, long>(outbox.Count);
+            do
             {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var (_, row) in writes.SelectMany(w => w._outbox))
-            {
-                while (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var isOutbox = reader.FieldCount == 2 && reader.GetName(1) == OutboxRowsInsert.SequenceColumn && reader.GetName(0) == "message_id";
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-                        throw new InvalidOperationException("The outbox insert returned no sequence number.");
+                    if (isOutbox)
+                        sequences[reader.GetGuid(0)] = reader.GetInt64(1);
                 }
-
-                row.Sequence = reader.GetInt64(0);
             }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var row in outbox)
             {
+                row.Sequence = sequences.TryGetValue(row.MessageId, out var sequence)
+                    ? sequence
+                    : throw new InvalidOperationException($"The outbox insert returned no sequence number for message {row.MessageId}.");
             }
         }
 

@@ -25,6 +25,12 @@ internal static class SentRowsRelease
     // load), and its generic plan scans the table. A key equality keeps its prepared unique-index lookup.
     private const string DeleteSent = "DELETE FROM queueflow.outbox WHERE message_id = $1";
 
+    // The group's deletes (see DeleteAsync): one statement for every row, run with its generic plan, which the settings
+    // before it make a lookup of each id in the primary key.
+    private const string DeleteAllSent = "DELETE FROM queueflow.outbox WHERE message_id = ANY($1)";
+
+    private static readonly string AsynchronousGeneric = $"{Asynchronous}, set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     private const string Begin = "BEGIN";
 
     private const string Commit = "COMMIT";
@@ -32,19 +38,21 @@ internal static class SentRowsRelease
     // After the COMMIT, so in a new implicit transaction of its own.
     private const string Unlock = "SELECT pg_advisory_unlock_all()";
 
-    private static readonly string IndexOnly = $"SELECT {IndexLookups.ForThisTransaction}";
-
     /// <summary>
-    /// The deletes as statements of a <see cref="GroupCommit"/> transaction (durable like the rest of it), looking their
-    /// rows up by key for the rest of that transaction; the job's lock is released by its own session afterwards.
+    /// Deletes the sent rows of several messages in one transaction of the same kind (no wait for the disk, key
+    /// lookups), for <see cref="GroupCommit"/>; each message then releases its job's lock on its own session.
     /// </summary>
-    public static IEnumerable<NpgsqlBatchCommand> Deletes(IReadOnlyCollection<Guid> sent)
+    public static async Task DeleteAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> sent)
     {
-        if (sent.Count == 0)
-            yield break;
-        yield return new NpgsqlBatchCommand(IndexOnly);
-        foreach (var messageId in sent)
-            yield return Delete(messageId);
+        using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(AsynchronousGeneric),
+                new NpgsqlBatchCommand(DeleteAllSent) { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [.. sent], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Not cancellable: a lock left held would stall the job until the connection closed.</summary>

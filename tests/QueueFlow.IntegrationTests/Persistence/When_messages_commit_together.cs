@@ -42,7 +42,7 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             Assert.NotEqual(versions[0], versions[1]);
             Assert.True(outbox.Sequence > 0, "the outbox row's sequence should be read back from its group");
             Assert.Equal(versions[2], await session.ScalarAsync<long>($"SELECT xmin::text::bigint FROM queueflow.outbox WHERE message_id = '{outbox.MessageId}'"));
-            Assert.Equal(1, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.job_tasks WHERE job_id = '{jobs[2]}'"));
+            Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.job_tasks WHERE job_id = '{jobs[2]}'"));
         }
         finally
         {
@@ -81,6 +81,47 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
 
             Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.jobs WHERE id IN ('{good}', '{alsoGood}')"));
             Assert.Equal(0, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE message_id = '{refusedRow.MessageId}'"));
+        }
+        finally
+        {
+            await DeleteAsync(session, jobs);
+        }
+    }
+
+    [Fact]
+    public async Task Should_write_each_jobs_rows_as_given_though_the_group_shares_its_statements()
+    {
+        Guid[] jobs = [Guid.NewGuid(), Guid.NewGuid()];
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var groups = NewGroupCommit();
+        OutboxMessage[] rows = [OutboxRow(jobs[0]), OutboxRow(jobs[0]), OutboxRow(jobs[1])];
+        await HoldAsync(session, jobs[0]);
+        await HoldAsync(session, jobs[1]);
+        try
+        {
+            await Task.WhenAll(jobs.Select(id => groups.WriteAsync(NewJob(id)))).WaitAsync(PersistenceFixture.Patience);
+
+            // The first job's two tasks move on, the second job's second task starts; the first task of the second job stays.
+            var first = new JobChangeBatch();
+            first.UpdateTaskRow(TaskRow(jobs[0], "first", TaskRunStatus.Completed), TaskRow(jobs[0], "first", TaskRunStatus.Pending));
+            first.UpdateTaskRow(TaskRow(jobs[0], "second", TaskRunStatus.Running), TaskRow(jobs[0], "second", TaskRunStatus.Pending));
+            first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskCompleted", TaskId = "first" });
+            first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 3, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
+            first.InsertOutboxRow(rows[0]);
+            first.InsertOutboxRow(rows[1]);
+            var second = new JobChangeBatch();
+            second.UpdateTaskRow(TaskRow(jobs[1], "second", TaskRunStatus.Running), TaskRow(jobs[1], "second", TaskRunStatus.Pending));
+            second.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[1], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
+            second.InsertOutboxRow(rows[2]);
+            var brokenLocks = await JobChangeBatch.ExecuteAsync(session, null, [first, second], CancellationToken.None);
+
+            Assert.All(brokenLocks, Assert.Null);
+            Assert.Equal("first=Completed second=Running", await TaskStatusesAsync(session, jobs[0]));
+            Assert.Equal("first=Pending second=Running", await TaskStatusesAsync(session, jobs[1]));
+            Assert.Equal("1 2 3", await session.ScalarAsync<string>($"SELECT string_agg(sequence::text, ' ' ORDER BY sequence) FROM queueflow.job_history WHERE job_id = '{jobs[0]}'"));
+            Assert.True(rows[0].Sequence < rows[1].Sequence, "a job's outbox rows should be numbered in the order they were made");
+            foreach (var row in rows)
+                Assert.Equal(row.Sequence, await session.ScalarAsync<long>($"SELECT sequence FROM queueflow.outbox WHERE message_id = '{row.MessageId}'"));
         }
         finally
         {
@@ -169,9 +210,15 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             CreatedAt = now,
             UpdatedAt = now,
             HistoryCount = 1,
-            Tasks = [new JobTask { JobId = jobId, TaskId = "first", Kind = TaskKind.Worker, Status = TaskRunStatus.Pending }],
+            Tasks = [TaskRow(jobId, "first", TaskRunStatus.Pending), TaskRow(jobId, "second", TaskRunStatus.Pending)],
         };
     }
+
+    private static JobTask TaskRow(Guid jobId, string taskId, TaskRunStatus status) =>
+        new() { JobId = jobId, TaskId = taskId, Kind = TaskKind.Worker, Status = status };
+
+    private static Task<string> TaskStatusesAsync(NpgsqlConnection session, Guid jobId) =>
+        session.ScalarAsync<string>($"SELECT string_agg(task_id || '=' || status, ' ' ORDER BY task_id) FROM queueflow.job_tasks WHERE job_id = '{jobId}'");
 
     private static OutboxMessage OutboxRow(Guid jobId) =>
         new() { MessageId = Guid.NewGuid(), JobId = jobId, MessageType = "probe", Body = "[]", CreatedAt = DateTimeOffset.UtcNow };
