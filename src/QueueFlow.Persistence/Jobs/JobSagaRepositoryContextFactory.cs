@@ -151,8 +151,8 @@ public sealed partial class JobSagaRepositoryContextFactory(
 
     /// <summary>
     /// Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>): the deletes
-    /// committed with other messages' writes (<see cref="GroupCommit"/>), then the lock released on this session; if
-    /// the group could not take them, both here.
+    /// committed with other messages' deletes (<see cref="GroupCommit"/>), then the lock released on this session; if
+    /// the group could not take them, both here, as one round trip.
     /// </summary>
     private async Task ReleaseAsync(Guid[] sent)
     {
