@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence.Counts;
 using QueueFlow.Persistence.DeadLetters;
@@ -29,6 +30,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<PostgresWorkflowCatalog>();
         services.TryAddSingleton<IWorkflowCatalog>(provider => provider.GetRequiredService<PostgresWorkflowCatalog>());
 
+        services.TryAddSingleton(provider => new Jobs.GroupCommit(connectionString, provider.GetRequiredService<ILogger<Jobs.GroupCommit>>()));
         services.TryAddSingleton<OutboxRelaySignal>();
         services.TryAddSingleton<OutboxSender>();
         services.TryAddSingleton<OutboxDispatcher>();

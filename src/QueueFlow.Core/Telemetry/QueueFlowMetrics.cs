@@ -46,6 +46,10 @@ public static class QueueFlowMetrics
     static readonly Counter<long> DatabaseErrors = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.database.errors", "{error}", "Database operations that failed (write conflicts that were retried included), by operation.");
 
+    static readonly Histogram<long> GroupCommitWrites = QueueFlowTelemetry.Meter.CreateHistogram<long>(
+        "queueflow.database.group_commit.writes", "{write}", "Job writes committed in one transaction (group commit): 1 when the worker is quiet, more under load.",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32] });
+
     static readonly Counter<long> BrokerErrors = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.broker.errors", "{error}", "Sends to the broker that failed, by operation (outbox relay or timer).");
 
@@ -107,6 +111,8 @@ public static class QueueFlowMetrics
 
     public static void DatabaseError(string operation) =>
         DatabaseErrors.Add(1, new KeyValuePair<string, object?>(Tags.Operation, operation));
+
+    public static void GroupCommitted(int writes) => GroupCommitWrites.Record(writes);
 
     public static void BrokerError(string operation) =>
         BrokerErrors.Add(1, new KeyValuePair<string, object?>(Tags.Operation, operation));

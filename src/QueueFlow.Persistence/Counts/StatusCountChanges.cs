@@ -17,6 +17,13 @@ internal sealed class StatusCountChanges
 
     public void Task(string? queue, TaskRunStatus status, int delta) => Add(StatusCounts.Tasks, queue ?? string.Empty, status.ToString(), delta);
 
+    /// <summary>Adds another write's changes, for writes committed together.</summary>
+    public void Add(StatusCountChanges other)
+    {
+        foreach (var ((entity, name, status), delta) in other._deltas)
+            Add(entity, name, status, delta);
+    }
+
     /// <summary>The changes that did not cancel out, as the columns of their rows.</summary>
     public (string[] Entities, string[] Names, string[] Statuses, int[] Deltas) Rows()
     {

@@ -12,14 +12,15 @@ namespace QueueFlow.Persistence.Jobs;
 /// <summary>
 /// The write of one message to a job: the job row (updated when the message loaded the job, inserted when it started
 /// it), only the task rows the saga changed, the history entries and the outbox rows, as one <see cref="NpgsqlBatch"/>
-/// (one round trip; outside a transaction, one implicit transaction that commits all of it or none). Every
-/// statement has a fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per
-/// connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
+/// (one round trip; outside a transaction, one implicit transaction that commits all of it or none). Several jobs'
+/// writes can run as one batch (<see cref="GroupCommit"/>): the history entries and outbox rows of all of them go in
+/// one multi-row insert each (<see cref="HistoryRowsInsert"/>, <see cref="OutboxRowsInsert"/>). Every statement has a
+/// fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
 /// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
 /// It also counts the statuses it writes (<see cref="StatusCountChanges"/>): one set of netted rows for the status counts,
 /// with the count triggers told to skip its rows, instead of two rows and a trigger call per status change.
 /// </summary>
-internal sealed class JobChangeBatch : IDisposable
+internal sealed class JobChangeBatch
 {
     // xmin is the row version the job was read with under its lock; a writer that skipped the lock makes this miss.
     private const string UpdateJob = """
@@ -40,14 +41,6 @@ internal sealed class JobChangeBatch : IDisposable
     // Session-level, so it outlives the commit: held until the job's messages are sent (see JobLocks).
     private static readonly string LockJobSql = $"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")})";
 
-    private const string TaskColumns = """
-        kind = $3, queue = $4, status = $5, finish_state = $6, iteration = $7, attempt = $8, attempt_id = $9, job_key = $10,
-        task_run_id = $11, input = $12, output = $13, error = $14, scheduled_at = $15, started_at = $16, ended_at = $17,
-        deadline = $18, assignee = $19, assigned_by = $20, assigned_at = $21, attempts = $22
-        """;
-
-    private const string UpdateTask = $"UPDATE queueflow.job_tasks SET {TaskColumns} WHERE job_id = $1 AND task_id = $2";
-
     private const string InsertTask = """
         INSERT INTO queueflow.job_tasks (job_id, task_id, kind, queue, status, finish_state, iteration, attempt, attempt_id,
             job_key, task_run_id, input, output, error, scheduled_at, started_at, ended_at, deadline, assignee, assigned_by,
@@ -58,45 +51,37 @@ internal sealed class JobChangeBatch : IDisposable
     private const string DeleteTask = "DELETE FROM queueflow.job_tasks WHERE job_id = $1 AND task_id = $2";
 
     // For this transaction only: the count triggers (migration StatusCountsByWriter) skip the rows this batch writes,
-    // which it counts itself. Set again to off at the end when the batch runs inside a longer transaction.
-    private const string CountedByWriter = "SELECT set_config('queueflow.counted_by_writer', 'on', true)";
+    // which it counts itself; and the statements run with the plans TaskRowsUpdate needs: generic (a plan made for the
+    // actual arrays costs a planning per call) and keyed (see IndexLookups). Set back to the defaults at the end when the
+    // batch runs inside a longer transaction.
+    private static readonly string CountedByWriter =
+        $"SELECT set_config('queueflow.counted_by_writer', 'on', true), set_config('plan_cache_mode', 'force_generic_plan', true), {IndexLookups.ForThisTransaction}";
 
-    private const string CountedByTriggers = "SELECT set_config('queueflow.counted_by_writer', 'off', true)";
+    private const string CountedByTriggers =
+        "SELECT set_config('queueflow.counted_by_writer', 'off', true), set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true)";
 
     private const string InsertCounts = """
         INSERT INTO queueflow.status_count_changes (entity, name, status, delta)
         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::integer[])
         """;
 
-    private const string InsertHistory = """
-        INSERT INTO queueflow.job_history (job_id, sequence, at, kind, task_id, attempt_id, command_id, "from", "to", detail)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        """;
-
-    private const string InsertOutbox = """
-        INSERT INTO queueflow.outbox (message_id, job_id, message_type, destination, request_id, body, headers, created_at,
-            attempts, last_error, trace_parent, trace_state)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-        RETURNING sequence
-        """;
-
-    private static readonly UriToStringConverter Uris = new();
     private static readonly ValueConverter<List<JobError>, string> Errors = JsonColumn.ListConverter<JobError>();
     private static readonly ValueConverter<List<AppliedCommand>, string> AppliedCommands = JsonColumn.ListConverter<AppliedCommand>();
     private static readonly ValueConverter<List<TaskAttempt>, string> Attempts = JsonColumn.ListConverter<TaskAttempt>();
 
-    private readonly NpgsqlBatch _batch;
+    private readonly List<Statement> _statements = [];
     private readonly StatusCountChanges _counts = new();
-    private readonly List<(NpgsqlBatchCommand Command, OutboxMessage Row)> _outbox = [];
-    private NpgsqlBatchCommand? _job;
+    private readonly List<JobTask> _updatedTasks = [];
+    private readonly List<JobHistoryEntry> _history = [];
+    private readonly List<OutboxMessage> _outbox = [];
+    private int? _job;
     private Guid _jobId;
-    private bool _locksFirst;
-
-    public JobChangeBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
-        _batch = new NpgsqlBatch(connection, transaction);
 
     /// <summary>The task rows written (updated, inserted or deleted), for tests and diagnostics.</summary>
     public int TaskRows { get; private set; }
+
+    /// <summary>The batch takes the job's send lock first, on the session that runs it: it cannot join a group.</summary>
+    public bool LocksJob { get; private set; }
 
     /// <param name="loaded">The job's status and workflow as its row holds them, for the counts.</param>
     public void UpdateJobRow(Job job, uint rowVersion, (JobStatus Status, string Workflow) loaded)
@@ -113,10 +98,10 @@ internal sealed class JobChangeBatch : IDisposable
     /// </summary>
     public void LockJob(Guid jobId)
     {
-        if (_batch.BatchCommands.Count > 0)
+        if (_statements.Count > 0)
             throw new InvalidOperationException("The job's lock must be the batch's first statement.");
         Add(LockJobSql, Value(jobId, NpgsqlDbType.Uuid));
-        _locksFirst = true;
+        LocksJob = true;
     }
 
     /// <summary>Inserts a new job's row; a job that exists already fails the batch with a unique violation (a lost race).</summary>
@@ -142,7 +127,8 @@ internal sealed class JobChangeBatch : IDisposable
     {
         _counts.Task(before.Queue, before.Status, -1);
         _counts.Task(task.Queue, task.Status, +1);
-        AddTask(UpdateTask, task);
+        _updatedTasks.Add(task);
+        TaskRows++;
     }
 
     public void InsertTaskRow(JobTask task)
@@ -159,36 +145,11 @@ internal sealed class JobChangeBatch : IDisposable
         TaskRows++;
     }
 
-    public void InsertHistoryRow(JobHistoryEntry entry) =>
-        Add(InsertHistory,
-            Value(entry.JobId, NpgsqlDbType.Uuid),
-            Value(entry.Sequence, NpgsqlDbType.Integer),
-            Value(entry.At, NpgsqlDbType.TimestampTz),
-            Value(entry.Kind, NpgsqlDbType.Varchar),
-            Value(entry.TaskId, NpgsqlDbType.Varchar),
-            Value(entry.AttemptId, NpgsqlDbType.Uuid),
-            Value(entry.CommandId, NpgsqlDbType.Uuid),
-            Value(entry.From, NpgsqlDbType.Varchar),
-            Value(entry.To, NpgsqlDbType.Varchar),
-            Value(entry.Detail, NpgsqlDbType.Text));
+    /// <summary>Written with the other writes' entries in one statement (<see cref="HistoryRowsInsert"/>).</summary>
+    public void InsertHistoryRow(JobHistoryEntry entry) => _history.Add(entry);
 
-    public void InsertOutboxRow(OutboxMessage row)
-    {
-        var command = Add(InsertOutbox,
-            Value(row.MessageId, NpgsqlDbType.Uuid),
-            Value(row.JobId, NpgsqlDbType.Uuid),
-            Value(row.MessageType, NpgsqlDbType.Varchar),
-            Value(row.Destination is null ? null : (string?)Uris.ConvertToProvider(row.Destination), NpgsqlDbType.Varchar),
-            Value(row.RequestId, NpgsqlDbType.Uuid),
-            Value(row.Body, NpgsqlDbType.Jsonb),
-            Value(row.Headers, NpgsqlDbType.Jsonb),
-            Value(row.CreatedAt, NpgsqlDbType.TimestampTz),
-            Value(row.Attempts, NpgsqlDbType.Integer),
-            Value(row.LastError, NpgsqlDbType.Text),
-            Value(row.TraceParent, NpgsqlDbType.Varchar),
-            Value(row.TraceState, NpgsqlDbType.Varchar));
-        _outbox.Add((command, row));
-    }
+    /// <summary>Written with the other writes' rows in one statement (<see cref="OutboxRowsInsert"/>); its sequence is read back.</summary>
+    public void InsertOutboxRow(OutboxMessage row) => _outbox.Add(row);
 
     /// <summary>
     /// Runs every statement in one round trip and reads back the outbox rows' sequence numbers. Throws a
@@ -196,64 +157,107 @@ internal sealed class JobChangeBatch : IDisposable
     /// cannot happen while the job's lock is held since it was read, as every caller does; outside a transaction the
     /// check comes after the batch committed, so it reports a broken lock, not a race.
     /// </summary>
-    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    public async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        if (_batch.BatchCommands.Count == 0)
+        if (_statements.Count == 0 && _updatedTasks.Count == 0 && _history.Count == 0 && _outbox.Count == 0)
             return;
-        AddCounts();
-
-        var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            // Results come in statement order; only the lock, the counting setting (both leading) and the outbox inserts
-            // return rows before the last statements.
-            for (var leading = _locksFirst ? 2 : 1; leading > 0; leading--)
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var (_, row) in _outbox)
-            {
-                while (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-                        throw new InvalidOperationException("The outbox insert returned no sequence number.");
-                }
-
-                row.Sequence = reader.GetInt64(0);
-            }
-
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-            {
-            }
-        }
-
-        if (_job is { RecordsAffected: not 1 })
-            throw new DbUpdateConcurrencyException($"Job row {_jobId} was not at the version it was locked with.");
+        var brokenLocks = await ExecuteAsync(connection, transaction, [this], cancellationToken).ConfigureAwait(false);
+        if (brokenLocks[0] is { } brokenLock)
+            throw brokenLock;
     }
 
-    public void Dispose() => _batch.Dispose();
-
     /// <summary>
-    /// Says, before the first write (after the job's lock, which must stay first), that this transaction counts its own
-    /// statuses; appends the netted count rows; and inside a longer transaction hands counting back to the triggers.
+    /// Runs the writes of several jobs as one batch: one round trip and, outside <paramref name="transaction"/>, one
+    /// implicit transaction that commits all of them or none. Their status counts are netted together into one insert.
+    /// Throws what the batch as a whole met; returns, per write, the <see cref="DbUpdateConcurrencyException"/> of a job
+    /// row that was not at the version it was read with (found after the commit: a broken lock), or null. Only a write
+    /// that takes no lock of its own (see <see cref="LocksJob"/>) may share a batch with others. A write may be run
+    /// again after a batch that failed: its statements are built anew each time.
     /// </summary>
-    private void AddCounts()
+    public static async Task<DbUpdateConcurrencyException?[]> ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobChangeBatch> writes, CancellationToken cancellationToken)
     {
-        _batch.BatchCommands.Insert(_locksFirst ? 1 : 0, new NpgsqlBatchCommand(CountedByWriter));
-        var (entities, names, statuses, deltas) = _counts.Rows();
+        if (writes.Count > 1 && writes.Any(w => w.LocksJob))
+            throw new InvalidOperationException("A write that takes its job's lock runs alone, on the session that keeps the lock.");
+
+        using var batch = new NpgsqlBatch(connection, transaction);
+        var counts = new StatusCountChanges();
+        var jobCommands = new NpgsqlBatchCommand?[writes.Count];
+        for (var w = 0; w < writes.Count; w++)
+        {
+            var write = writes[w];
+            for (var i = 0; i < write._statements.Count; i++)
+            {
+                var command = write._statements[i].ToCommand();
+                batch.BatchCommands.Add(command);
+                if (i == write._job)
+                    jobCommands[w] = command;
+            }
+
+            counts.Add(write._counts);
+        }
+
+        List<JobTask> updatedTasks = [.. writes.SelectMany(w => w._updatedTasks)];
+        if (updatedTasks.Count > 0)
+            batch.BatchCommands.Add(TaskRowsUpdate.Command(updatedTasks));
+        List<JobHistoryEntry> history = [.. writes.SelectMany(w => w._history)];
+        if (history.Count > 0)
+            batch.BatchCommands.Add(HistoryRowsInsert.Command(history));
+        List<OutboxMessage> outbox = [.. writes.SelectMany(w => w._outbox)];
+        if (outbox.Count > 0)
+            batch.BatchCommands.Add(OutboxRowsInsert.Command(outbox));
+
+        // Says, before the first write (after the job's lock, which must stay first), that this transaction counts its
+        // own statuses.
+        batch.BatchCommands.Insert(writes.Count > 0 && writes[0].LocksJob ? 1 : 0, new NpgsqlBatchCommand(CountedByWriter));
+        var (entities, names, statuses, deltas) = counts.Rows();
         if (deltas.Length > 0)
         {
-            Add(InsertCounts,
+            batch.BatchCommands.Add(new Statement(InsertCounts,
+            [
                 Value(entities, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
                 Value(names, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
                 Value(statuses, NpgsqlDbType.Array | NpgsqlDbType.Varchar),
-                Value(deltas, NpgsqlDbType.Array | NpgsqlDbType.Integer));
+                Value(deltas, NpgsqlDbType.Array | NpgsqlDbType.Integer),
+            ]).ToCommand());
         }
 
-        if (_batch.Transaction is not null)
-            Add(CountedByTriggers);
+        // Inside a longer transaction, counting goes back to the triggers for whatever else it writes.
+        if (transaction is not null)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(CountedByTriggers));
+
+        var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            // Besides the outbox insert, only the lock and the settings return rows.
+            var sequences = new Dictionary<Guid, long>(outbox.Count);
+            do
+            {
+                var isOutbox = reader.FieldCount == 2 && reader.GetName(1) == OutboxRowsInsert.SequenceColumn && reader.GetName(0) == "message_id";
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (isOutbox)
+                        sequences[reader.GetGuid(0)] = reader.GetInt64(1);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+            foreach (var row in outbox)
+            {
+                row.Sequence = sequences.TryGetValue(row.MessageId, out var sequence)
+                    ? sequence
+                    : throw new InvalidOperationException($"The outbox insert returned no sequence number for message {row.MessageId}.");
+            }
+        }
+
+        var brokenLocks = new DbUpdateConcurrencyException?[writes.Count];
+        for (var w = 0; w < writes.Count; w++)
+        {
+            if (jobCommands[w] is { RecordsAffected: not 1 })
+                brokenLocks[w] = new DbUpdateConcurrencyException($"Job row {writes[w]._jobId} was not at the version it was locked with.");
+        }
+
+        return brokenLocks;
     }
 
     private void AddTask(string sql, JobTask task)
@@ -305,14 +309,30 @@ internal sealed class JobChangeBatch : IDisposable
         Value(AppliedCommands.ConvertToProviderTyped(job.AppliedCommands), NpgsqlDbType.Jsonb),
     ];
 
-    private NpgsqlBatchCommand Add(string sql, params NpgsqlParameter[] parameters)
+    private int Add(string sql, params NpgsqlParameter[] parameters)
     {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        _batch.BatchCommands.Add(command);
-        return command;
+        _statements.Add(new Statement(sql, parameters));
+        return _statements.Count - 1;
     }
 
     private static NpgsqlParameter Value(object? value, NpgsqlDbType type) =>
         new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    /// <summary>
+    /// A statement and its values, made into a command each time the write runs: a parameter belongs to one command,
+    /// so a write run again after its batch failed gets copies.
+    /// </summary>
+    private sealed record Statement(string Sql, NpgsqlParameter[] Parameters)
+    {
+        private bool _used;
+
+        public NpgsqlBatchCommand ToCommand()
+        {
+            var command = new NpgsqlBatchCommand(Sql);
+            foreach (var parameter in Parameters)
+                command.Parameters.Add(_used ? parameter.Clone() : parameter);
+            _used = true;
+            return command;
+        }
+    }
 }

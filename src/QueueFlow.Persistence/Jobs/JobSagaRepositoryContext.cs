@@ -17,7 +17,9 @@ namespace QueueFlow.Persistence.Jobs;
 /// outbox. A job loaded here is read without change tracking; it and a job the message starts are written by a
 /// <see cref="JobChangeBatch"/> (only the task rows that changed): lock and read, then write, two round trips. A message
 /// with one job has no transaction of its own: its one batched write is atomic by itself (an implicit transaction), so
-/// no row lock is held and no BEGIN or COMMIT is sent. A message correlated by a query writes its jobs inside the
+/// no row lock is held and no BEGIN or COMMIT is sent; the write of a loaded job goes to the process's
+/// <see cref="GroupCommit"/>, which commits it with the writes of other messages that wait at the same time (a new
+/// job's write takes the job's lock, so it runs on this message's own session). A message correlated by a query writes its jobs inside the
 /// factory's transaction instead. Only <see cref="Insert"/> (MassTransit's insert-on-initial, unused by the job saga)
 /// goes through EF Core, in a transaction it begins.
 /// </summary>
@@ -32,6 +34,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private readonly ISagaConsumeContextFactory<QueueFlowDbContext, Job> _factory;
     private readonly TimeProvider _clock;
     private readonly bool _publishTaskStateChanged;
+    private readonly GroupCommit? _groupCommit;
 
     // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
     private Job? _loaded;
@@ -45,7 +48,8 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ConsumeContext<TMessage> context,
         ISagaConsumeContextFactory<QueueFlowDbContext, Job> factory,
         TimeProvider clock,
-        bool publishTaskStateChanged)
+        bool publishTaskStateChanged,
+        GroupCommit? groupCommit)
         : base(context)
     {
         _db = db;
@@ -54,6 +58,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _factory = factory;
         _clock = clock;
         _publishTaskStateChanged = publishTaskStateChanged;
+        _groupCommit = groupCommit;
     }
 
     /// <summary>The transaction the factory began, or the one <see cref="Insert"/> began; the factory commits it.</summary>
@@ -148,7 +153,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         // insert (the loser meets a unique violation and is retried against the winner's row).
         var job = context.Saga;
         var (history, outbox) = TakePending(job);
-        using var batch = NewBatch();
+        var batch = new JobChangeBatch();
         if (!HoldsJobLock)
             batch.LockJob(job.CorrelationId);
         HoldsJobLock = true;
@@ -228,7 +233,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private async Task WriteLoadedAsync(Job job, bool delete)
     {
         var (history, outbox) = TakePending(job);
-        using var batch = NewBatch();
+        var batch = new JobChangeBatch();
         if (delete)
         {
             batch.DeleteJobRow(job.CorrelationId, _loadedRowVersion, _loadedCounted, _loadedTasks.Values);
@@ -255,11 +260,10 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
     private NpgsqlTransaction? DbTransaction => (NpgsqlTransaction?)_transaction?.GetDbTransaction();
 
-    private JobChangeBatch NewBatch() => new((NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction);
-
     /// <summary>
     /// Adds the history and outbox rows and runs the batch. Outside a transaction the batch is one implicit transaction:
-    /// the job, its tasks, history and outgoing messages commit together or not at all.
+    /// the job, its tasks, history and outgoing messages commit together or not at all; a write that takes no lock of its
+    /// own goes to the process's <see cref="GroupCommit"/>, to be committed with other messages' writes.
     /// </summary>
     private async Task ExecuteAsync(JobChangeBatch batch, List<JobHistoryEntry> history, List<OutboxMessage> outbox)
     {
@@ -268,7 +272,10 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         foreach (var row in outbox)
             batch.InsertOutboxRow(row);
 
-        await batch.ExecuteAsync(CancellationToken).ConfigureAwait(false);
+        if (_groupCommit is not null && _transaction is null && !batch.LocksJob)
+            await _groupCommit.WriteAsync(batch).ConfigureAwait(false);
+        else
+            await batch.ExecuteAsync((NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction, CancellationToken).ConfigureAwait(false);
         TaskRowsWritten += batch.TaskRows;
     }
 

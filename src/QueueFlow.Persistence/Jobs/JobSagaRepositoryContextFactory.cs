@@ -24,7 +24,8 @@ public sealed partial class JobSagaRepositoryContextFactory(
     OutboxRelaySignal relaySignal,
     IOptions<OutboxRelayOptions> outboxOptions,
     TimeProvider clock,
-    ILogger<JobSagaRepositoryContextFactory> logger)
+    ILogger<JobSagaRepositoryContextFactory> logger,
+    GroupCommit? groupCommit = null)
     : ISagaRepositoryContextFactory<Job>, IQuerySagaRepositoryContextFactory<Job>, ILoadSagaRepositoryContextFactory<Job>
 {
     public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<Job, T>> next)
@@ -87,7 +88,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
         {
             var transaction = oneJob ? null : await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
             repositoryContext = new JobSagaRepositoryContext<T>(
-                db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged);
+                db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged, groupCommit);
             try
             {
                 await send(repositoryContext).ConfigureAwait(false);
@@ -148,10 +149,27 @@ public sealed partial class JobSagaRepositoryContextFactory(
         }
     }
 
-    /// <summary>Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>).</summary>
+    /// <summary>
+    /// Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>): the deletes
+    /// committed with other messages' deletes (<see cref="GroupCommit"/>), then the lock released on this session; if
+    /// the group could not take them, both here, as one round trip.
+    /// </summary>
     private async Task ReleaseAsync(Guid[] sent)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (sent.Length > 0 && groupCommit is not null)
+        {
+            try
+            {
+                await groupCommit.DeleteSentAsync(sent).ConfigureAwait(false);
+                sent = [];
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            {
+                LogGroupDeleteFailed(exception);
+            }
+        }
+
         try
         {
             await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
@@ -172,4 +190,8 @@ public sealed partial class JobSagaRepositoryContextFactory(
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
         Message = "Releasing a job's send lock failed; the connection is discarded and any sent rows are sent again by the relay")]
     private partial void LogReleaseFailed(Exception exception);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning,
+        Message = "Deleting a job's sent outbox rows with a group failed; they are deleted by the message's own session")]
+    private partial void LogGroupDeleteFailed(Exception exception);
 }

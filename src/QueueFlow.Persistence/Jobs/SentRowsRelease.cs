@@ -25,12 +25,35 @@ internal static class SentRowsRelease
     // load), and its generic plan scans the table. A key equality keeps its prepared unique-index lookup.
     private const string DeleteSent = "DELETE FROM queueflow.outbox WHERE message_id = $1";
 
+    // The group's deletes (see DeleteAsync): one statement for every row, run with its generic plan, which the settings
+    // before it make a lookup of each id in the primary key.
+    private const string DeleteAllSent = "DELETE FROM queueflow.outbox WHERE message_id = ANY($1)";
+
+    private static readonly string AsynchronousGeneric = $"{Asynchronous}, set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     private const string Begin = "BEGIN";
 
     private const string Commit = "COMMIT";
 
     // After the COMMIT, so in a new implicit transaction of its own.
     private const string Unlock = "SELECT pg_advisory_unlock_all()";
+
+    /// <summary>
+    /// Deletes the sent rows of several messages in one transaction of the same kind (no wait for the disk, key
+    /// lookups), for <see cref="GroupCommit"/>; each message then releases its job's lock on its own session.
+    /// </summary>
+    public static async Task DeleteAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> sent)
+    {
+        using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(AsynchronousGeneric),
+                new NpgsqlBatchCommand(DeleteAllSent) { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [.. sent], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
 
     /// <summary>Not cancellable: a lock left held would stall the job until the connection closed.</summary>
     public static async Task ExecuteAsync(NpgsqlConnection connection, Guid[] sent)
@@ -41,12 +64,7 @@ internal static class SentRowsRelease
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Begin));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Asynchronous));
             foreach (var messageId in sent)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteSent)
-                {
-                    Parameters = { new NpgsqlParameter<Guid> { TypedValue = messageId, NpgsqlDbType = NpgsqlDbType.Uuid } },
-                });
-            }
+                batch.BatchCommands.Add(Delete(messageId));
 
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Commit));
         }
@@ -54,4 +72,9 @@ internal static class SentRowsRelease
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Unlock));
         await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
+
+    private static NpgsqlBatchCommand Delete(Guid messageId) => new(DeleteSent)
+    {
+        Parameters = { new NpgsqlParameter<Guid> { TypedValue = messageId, NpgsqlDbType = NpgsqlDbType.Uuid } },
+    };
 }

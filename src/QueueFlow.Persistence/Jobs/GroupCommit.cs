@@ -1,0 +1,193 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using QueueFlow.Core.Telemetry;
+
+namespace QueueFlow.Persistence.Jobs;
+
+/// <summary>
+/// Commits the writes of several messages, each to its own job, in one transaction (group commit). Each message still
+/// locks and reads its job on its own session and holds that lock until its messages are sent; only the write goes
+/// here, to a connection of the process's own, where the writes that arrived while the previous group was being
+/// committed are run as one batch: one round trip, one commit, one statement per kind of row and one set of
+/// status-count rows for all of them, instead of all of that per message. Nothing waits to fill a group: a write that
+/// arrives when none is running goes at once, so a quiet worker commits each message alone, as before.
+/// <para>
+/// The deletes of the outbox rows that messages have sent are grouped the same way, on a second connection, in
+/// transactions that do not wait for the disk (see <see cref="SentRowsRelease"/>): a write's commit must be durable
+/// before its messages go out, a delete's need not, and a message holds its job's lock until its delete committed.
+/// </para>
+/// <para>
+/// The writes of a group touch different jobs (each writer holds its job's lock), so they cannot conflict with each
+/// other. When PostgreSQL refuses the group, nothing of it was committed, and each write is run again alone so that
+/// only the one at fault fails. When the connection fails instead, nobody can know whether the group committed: every
+/// write of it fails, and each message is retried against what its job then holds (a committed write is found applied;
+/// its outbox rows wait for the job's next message or the relay).
+/// </para>
+/// </summary>
+public sealed partial class GroupCommit : IAsyncDisposable
+{
+    /// <summary>At most this many writes in one transaction, to bound its size and what one failure makes run again.</summary>
+    internal const int MaxWrites = 32;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<GroupCommit> _logger;
+    private readonly CommitLoop<JobChangeBatch> _writes;
+    private readonly CommitLoop<Guid[]> _deletes;
+
+    public GroupCommit(string connectionString, ILogger<GroupCommit> logger)
+    {
+        _dataSource = NpgsqlDataSource.Create(QueueFlowDbContextOptions.Tuned(connectionString));
+        _logger = logger;
+        _writes = new CommitLoop<JobChangeBatch>(this, CommitWritesAsync);
+        _deletes = new CommitLoop<Guid[]>(this, DeleteSentAsync);
+    }
+
+    /// <summary>
+    /// Commits <paramref name="write"/> with whatever other writes are waiting, and completes once it is committed;
+    /// throws what committing it met (see <see cref="JobChangeBatch.ExecuteAsync(NpgsqlConnection, NpgsqlTransaction?, IReadOnlyList{JobChangeBatch}, CancellationToken)"/>).
+    /// Not cancellable once handed over: the write may be committed whether or not its message still waits.
+    /// </summary>
+    internal Task WriteAsync(JobChangeBatch write)
+    {
+        if (write.LocksJob)
+            throw new ArgumentException("A write that takes its job's lock runs on the session that keeps it.", nameof(write));
+        return _writes.Enqueue(write);
+    }
+
+    /// <summary>
+    /// Deletes outbox rows that went out, with whatever other deletes are waiting; completes once that is committed, so
+    /// that only then the job's lock is released.
+    /// </summary>
+    internal Task DeleteSentAsync(Guid[] sent) => _deletes.Enqueue(sent);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _deletes.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task CommitWritesAsync(NpgsqlConnection connection, IReadOnlyList<Pending<JobChangeBatch>> group)
+    {
+        QueueFlowMetrics.GroupCommitted(group.Count);
+        var brokenLocks = await JobChangeBatch.ExecuteAsync(connection, null, [.. group.Select(p => p.Item)], CancellationToken.None)
+            .ConfigureAwait(false);
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (brokenLocks[i] is { } brokenLock)
+                group[i].Committed.TrySetException(brokenLock);
+            else
+                group[i].Committed.TrySetResult();
+        }
+    }
+
+    private static async Task DeleteSentAsync(NpgsqlConnection connection, IReadOnlyList<Pending<Guid[]>> group)
+    {
+        await SentRowsRelease.DeleteAsync(connection, [.. group.SelectMany(p => p.Item)]).ConfigureAwait(false);
+        foreach (var pending in group)
+            pending.Committed.TrySetResult();
+    }
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information,
+        Message = "PostgreSQL refused a group of {Items} job writes or deletes; each is committed alone")]
+    private partial void LogGroupRefused(Exception exception, int items);
+
+    private sealed record Pending<T>(T Item, TaskCompletionSource Committed);
+
+    /// <summary>One kind of item, the loop that commits what waits of it in groups, and that loop's connection.</summary>
+    private sealed class CommitLoop<T> : IAsyncDisposable
+    {
+        private readonly Channel<Pending<T>> _pending = Channel.CreateUnbounded<Pending<T>>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly GroupCommit _owner;
+        private readonly Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> _commit;
+        private readonly Task _committing;
+        private NpgsqlConnection? _connection;
+
+        public CommitLoop(GroupCommit owner, Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> commit)
+        {
+            _owner = owner;
+            _commit = commit;
+            _committing = Task.Run(CommitAsync);
+        }
+
+        public Task Enqueue(T item)
+        {
+            // Completed on the thread pool, not inline: the committing loop must not run the messages' sends.
+            var pending = new Pending<T>(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (!_pending.Writer.TryWrite(pending))
+                throw new ObjectDisposedException(nameof(GroupCommit), "The worker is stopping; the message is retried.");
+            return pending.Committed.Task;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _pending.Writer.TryComplete();
+            await _committing.ConfigureAwait(false);
+            if (_connection is not null)
+                await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private async Task CommitAsync()
+        {
+            var group = new List<Pending<T>>(MaxWrites);
+            while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                group.Clear();
+                while (group.Count < MaxWrites && _pending.Reader.TryRead(out var pending))
+                    group.Add(pending);
+
+                try
+                {
+                    await _commit(await ConnectionAsync().ConfigureAwait(false), group).ConfigureAwait(false);
+                }
+                catch (PostgresException exception) when (group.Count > 1)
+                {
+                    // Refused as a whole, so rolled back as a whole: alone, each item meets only its own fault.
+                    _owner.LogGroupRefused(exception, group.Count);
+                    foreach (var pending in group)
+                        await CommitAloneAsync(pending).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    Fail(group, exception);
+                }
+            }
+        }
+
+        private async Task CommitAloneAsync(Pending<T> pending)
+        {
+            try
+            {
+                await _commit(await ConnectionAsync().ConfigureAwait(false), [pending]).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                Fail([pending], exception);
+            }
+        }
+
+        private void Fail(IReadOnlyList<Pending<T>> group, Exception exception)
+        {
+            // A connection that failed, rather than a statement PostgreSQL refused, is not used again.
+            if (exception is not PostgresException && _connection is not null)
+            {
+                _connection.Dispose();
+                _connection = null;
+            }
+
+            foreach (var pending in group)
+                pending.Committed.TrySetException(exception);
+        }
+
+        private async Task<NpgsqlConnection> ConnectionAsync()
+        {
+            if (_connection is { State: System.Data.ConnectionState.Open })
+                return _connection;
+            if (_connection is not null)
+                await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = await _owner._dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            return _connection;
+        }
+    }
+}

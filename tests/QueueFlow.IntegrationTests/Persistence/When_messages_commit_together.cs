@@ -1,0 +1,235 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using QueueFlow.Contracts;
+using QueueFlow.Core.Jobs;
+using QueueFlow.Persistence.Jobs;
+using QueueFlow.Persistence.Outbox;
+
+namespace QueueFlow.IntegrationTests.Persistence;
+
+/// <summary>
+/// Writes that wait while a group is being committed are committed together, in one transaction; a write PostgreSQL
+/// refuses fails alone, and the others of its group are still committed. Each test first holds the committer up with
+/// a write that waits for a row another session is inserting, so the next writes are queued behind it for certain.
+/// </summary>
+[Collection(PersistenceCollectionDefinition.Name)]
+public sealed class When_messages_commit_together(PersistenceFixture fixture)
+{
+    private readonly string _application = $"group-commit-test-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Should_commit_the_writes_that_waited_in_one_transaction()
+    {
+        Guid[] jobs = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var groups = NewGroupCommit();
+        var outbox = OutboxRow(jobs[2]);
+        await HoldAsync(session, jobs[2]);
+        try
+        {
+            var (first, release) = await HoldUpAsync(groups, jobs[0], session);
+            var waited = new[] { groups.WriteAsync(NewJob(jobs[1])), groups.WriteAsync(NewJob(jobs[2], outbox)) };
+            await release();
+            await first;
+            await Task.WhenAll(waited).WaitAsync(PersistenceFixture.Patience);
+
+            // The id of the transaction that wrote each job's row.
+            var versions = new long[jobs.Length];
+            for (var i = 0; i < jobs.Length; i++)
+                versions[i] = await session.ScalarAsync<long>($"SELECT xmin::text::bigint FROM queueflow.jobs WHERE id = '{jobs[i]}'");
+            Assert.Equal(versions[1], versions[2]);
+            Assert.NotEqual(versions[0], versions[1]);
+            Assert.True(outbox.Sequence > 0, "the outbox row's sequence should be read back from its group");
+            Assert.Equal(versions[2], await session.ScalarAsync<long>($"SELECT xmin::text::bigint FROM queueflow.outbox WHERE message_id = '{outbox.MessageId}'"));
+            Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.job_tasks WHERE job_id = '{jobs[2]}'"));
+        }
+        finally
+        {
+            await DeleteAsync(session, jobs);
+        }
+    }
+
+    [Fact]
+    public async Task Should_fail_only_the_write_postgresql_refused_or_whose_lock_was_broken()
+    {
+        Guid[] jobs = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        var (blocker, good, duplicate, stale, alsoGood) = (jobs[0], jobs[1], jobs[2], jobs[3], jobs[4]);
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var groups = NewGroupCommit();
+        var refusedRow = OutboxRow(duplicate);
+        try
+        {
+            // A job that exists already (a start that lost its race), and one whose row version moved on since it was read.
+            await NewJob(duplicate).ExecuteAsync(session, null, CancellationToken.None);
+            await NewJob(stale).ExecuteAsync(session, null, CancellationToken.None);
+            var staleWrite = new JobChangeBatch();
+            staleWrite.UpdateJobRow(JobFor(stale), rowVersion: 1, (JobStatus.Running, "group-commit"));
+
+            var (first, release) = await HoldUpAsync(groups, blocker, session);
+            var goodWrite = groups.WriteAsync(NewJob(good));
+            var refused = groups.WriteAsync(NewJob(duplicate, refusedRow));
+            var broken = groups.WriteAsync(staleWrite);
+            var alsoGoodWrite = groups.WriteAsync(NewJob(alsoGood));
+            await release();
+            await first;
+
+            await Task.WhenAll(goodWrite, alsoGoodWrite).WaitAsync(PersistenceFixture.Patience);
+            var refusal = await Assert.ThrowsAsync<PostgresException>(() => refused.WaitAsync(PersistenceFixture.Patience));
+            Assert.Equal(PostgresErrorCodes.UniqueViolation, refusal.SqlState);
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => broken.WaitAsync(PersistenceFixture.Patience));
+
+            Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.jobs WHERE id IN ('{good}', '{alsoGood}')"));
+            Assert.Equal(0, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE message_id = '{refusedRow.MessageId}'"));
+        }
+        finally
+        {
+            await DeleteAsync(session, jobs);
+        }
+    }
+
+    [Fact]
+    public async Task Should_write_each_jobs_rows_as_given_though_the_group_shares_its_statements()
+    {
+        Guid[] jobs = [Guid.NewGuid(), Guid.NewGuid()];
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var groups = NewGroupCommit();
+        OutboxMessage[] rows = [OutboxRow(jobs[0]), OutboxRow(jobs[0]), OutboxRow(jobs[1])];
+        await HoldAsync(session, jobs[0]);
+        await HoldAsync(session, jobs[1]);
+        try
+        {
+            await Task.WhenAll(jobs.Select(id => groups.WriteAsync(NewJob(id)))).WaitAsync(PersistenceFixture.Patience);
+
+            // The first job's two tasks move on, the second job's second task starts; the first task of the second job stays.
+            var first = new JobChangeBatch();
+            first.UpdateTaskRow(TaskRow(jobs[0], "first", TaskRunStatus.Completed), TaskRow(jobs[0], "first", TaskRunStatus.Pending));
+            first.UpdateTaskRow(TaskRow(jobs[0], "second", TaskRunStatus.Running), TaskRow(jobs[0], "second", TaskRunStatus.Pending));
+            first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskCompleted", TaskId = "first" });
+            first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 3, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
+            first.InsertOutboxRow(rows[0]);
+            first.InsertOutboxRow(rows[1]);
+            var second = new JobChangeBatch();
+            second.UpdateTaskRow(TaskRow(jobs[1], "second", TaskRunStatus.Running), TaskRow(jobs[1], "second", TaskRunStatus.Pending));
+            second.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[1], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
+            second.InsertOutboxRow(rows[2]);
+            var brokenLocks = await JobChangeBatch.ExecuteAsync(session, null, [first, second], CancellationToken.None);
+
+            Assert.All(brokenLocks, Assert.Null);
+            Assert.Equal("first=Completed second=Running", await TaskStatusesAsync(session, jobs[0]));
+            Assert.Equal("first=Pending second=Running", await TaskStatusesAsync(session, jobs[1]));
+            Assert.Equal("1 2 3", await session.ScalarAsync<string>($"SELECT string_agg(sequence::text, ' ' ORDER BY sequence) FROM queueflow.job_history WHERE job_id = '{jobs[0]}'"));
+            Assert.True(rows[0].Sequence < rows[1].Sequence, "a job's outbox rows should be numbered in the order they were made");
+            foreach (var row in rows)
+                Assert.Equal(row.Sequence, await session.ScalarAsync<long>($"SELECT sequence FROM queueflow.outbox WHERE message_id = '{row.MessageId}'"));
+        }
+        finally
+        {
+            await DeleteAsync(session, jobs);
+        }
+    }
+
+    [Fact]
+    public async Task Should_delete_sent_rows_with_the_group()
+    {
+        var jobId = Guid.NewGuid();
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var groups = NewGroupCommit();
+        var sent = OutboxRow(jobId);
+        var kept = OutboxRow(jobId);
+        await HoldAsync(session, jobId);
+        try
+        {
+            await groups.WriteAsync(NewJob(jobId, sent, kept)).WaitAsync(PersistenceFixture.Patience);
+
+            await groups.DeleteSentAsync([sent.MessageId]).WaitAsync(PersistenceFixture.Patience);
+
+            Assert.Equal(1, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE job_id = '{jobId}'"));
+            Assert.Equal(1, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE message_id = '{kept.MessageId}'"));
+        }
+        finally
+        {
+            await DeleteAsync(session, [jobId]);
+        }
+    }
+
+    private GroupCommit NewGroupCommit() =>
+        new(new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { ApplicationName = _application }.ConnectionString, NullLogger<GroupCommit>.Instance);
+
+    /// <summary>
+    /// Hands the committer the start of <paramref name="jobId"/> while another session inserts the same job, uncommitted:
+    /// the committer waits for that session, and every write handed over meanwhile waits for the next group. The
+    /// returned release rolls the other session back, so the held-up write then commits.
+    /// </summary>
+    private async Task<(Task Committed, Func<Task> Release)> HoldUpAsync(GroupCommit groups, Guid jobId, NpgsqlConnection observer)
+    {
+        var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        var transaction = await other.BeginTransactionAsync();
+        await NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
+        var committed = groups.WriteAsync(NewJob(jobId));
+
+        var deadline = DateTime.UtcNow + PersistenceFixture.Patience;
+        // Observed from outside the other session's transaction, which sees one snapshot of the activity all along.
+        while (!await observer.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = '{_application}' AND wait_event_type = 'Lock')"))
+        {
+            Assert.False(committed.IsCompleted, "the held-up write should wait for the other session's insert, not complete");
+            Assert.True(DateTime.UtcNow < deadline, "the committer should wait for the other session's insert");
+            await Task.Delay(20);
+        }
+
+        return (committed, async () =>
+        {
+            await transaction.RollbackAsync();
+            await other.DisposeAsync();
+        });
+    }
+
+    private static JobChangeBatch NewJob(Guid jobId, params OutboxMessage[] outbox)
+    {
+        var write = new JobChangeBatch();
+        var job = JobFor(jobId);
+        write.InsertJobRow(job);
+        foreach (var task in job.Tasks)
+            write.InsertTaskRow(task);
+        write.InsertHistoryRow(new JobHistoryEntry { JobId = jobId, Sequence = 1, At = DateTimeOffset.UtcNow, Kind = "JobStarted" });
+        foreach (var row in outbox)
+            write.InsertOutboxRow(row);
+        return write;
+    }
+
+    private static Job JobFor(Guid jobId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Job
+        {
+            CorrelationId = jobId,
+            CurrentState = "Running",
+            Workflow = "group-commit",
+            WorkflowVersion = 1,
+            Status = JobStatus.Running,
+            CreatedAt = now,
+            UpdatedAt = now,
+            HistoryCount = 1,
+            Tasks = [TaskRow(jobId, "first", TaskRunStatus.Pending), TaskRow(jobId, "second", TaskRunStatus.Pending)],
+        };
+    }
+
+    private static JobTask TaskRow(Guid jobId, string taskId, TaskRunStatus status) =>
+        new() { JobId = jobId, TaskId = taskId, Kind = TaskKind.Worker, Status = status };
+
+    private static Task<string> TaskStatusesAsync(NpgsqlConnection session, Guid jobId) =>
+        session.ScalarAsync<string>($"SELECT string_agg(task_id || '=' || status, ' ' ORDER BY task_id) FROM queueflow.job_tasks WHERE job_id = '{jobId}'");
+
+    private static OutboxMessage OutboxRow(Guid jobId) =>
+        new() { MessageId = Guid.NewGuid(), JobId = jobId, MessageType = "probe", Body = "[]", CreatedAt = DateTimeOffset.UtcNow };
+
+    /// <summary>Takes the job's send lock as a message would: the probe rows are no real messages, for no relay to send.</summary>
+    private static Task HoldAsync(NpgsqlConnection session, Guid jobId) =>
+        session.ExecuteAsync($"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf($"'{jobId}'::text")})");
+
+    private static Task DeleteAsync(NpgsqlConnection session, IEnumerable<Guid> jobs)
+    {
+        var ids = string.Join(", ", jobs.Select(id => $"'{id}'"));
+        return session.ExecuteAsync($"DELETE FROM queueflow.outbox WHERE job_id IN ({ids}); DELETE FROM queueflow.jobs WHERE id IN ({ids}); SELECT pg_advisory_unlock_all()");
+    }
+}
