@@ -8,8 +8,8 @@ namespace QueueFlow.Persistence.Jobs;
 /// <summary>
 /// Commits the writes of several messages, each to its own job, in one transaction (group commit). Each message still
 /// locks and reads its job on its own session and holds that lock until its messages are sent; only the write goes
-/// here, to a connection of the process's own, where the writes that arrived while the previous group was being
-/// committed are run as one batch: one round trip, one commit, one statement per kind of row and one set of
+/// here, to one of two connections of the process's own (<see cref="WriteConnections"/>), where the writes that arrived
+/// while the previous groups were being committed are run as one batch: one round trip, one commit, one statement per kind of row and one set of
 /// status-count rows for all of them, instead of all of that per message. Nothing waits to fill a group: a write that
 /// arrives when none is running goes at once, so a quiet worker commits each message alone, as before.
 /// <para>
@@ -30,17 +30,25 @@ public sealed partial class GroupCommit : IAsyncDisposable
     /// <summary>At most this many writes in one transaction, to bound its size and what one failure makes run again.</summary>
     internal const int MaxWrites = 32;
 
+    /// <summary>
+    /// Groups of writes committed at once, each on its own connection: a write that arrives while one group waits for
+    /// its commit to reach the disk goes out with the next at once, instead of waiting for that flush and then its own.
+    /// </summary>
+    internal const int WriteConnections = 2;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<GroupCommit> _logger;
-    private readonly CommitLoop<JobChangeBatch> _writes;
-    private readonly CommitLoop<Guid[]> _deletes;
+    private readonly Channel<Pending<JobChangeBatch>> _writes = Channel.CreateUnbounded<Pending<JobChangeBatch>>();
+    private readonly Channel<Pending<Guid[]>> _deletes = Channel.CreateUnbounded<Pending<Guid[]>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CommitLoop<JobChangeBatch>[] _writers;
+    private readonly CommitLoop<Guid[]> _deleter;
 
     public GroupCommit(string connectionString, ILogger<GroupCommit> logger)
     {
         _dataSource = NpgsqlDataSource.Create(QueueFlowDbContextOptions.Tuned(connectionString));
         _logger = logger;
-        _writes = new CommitLoop<JobChangeBatch>(this, CommitWritesAsync);
-        _deletes = new CommitLoop<Guid[]>(this, DeleteSentAsync);
+        _writers = [.. Enumerable.Range(0, WriteConnections).Select(_ => new CommitLoop<JobChangeBatch>(this, _writes.Reader, CommitWritesAsync))];
+        _deleter = new CommitLoop<Guid[]>(this, _deletes.Reader, DeleteSentAsync);
     }
 
     /// <summary>
@@ -52,20 +60,32 @@ public sealed partial class GroupCommit : IAsyncDisposable
     {
         if (write.LocksJob)
             throw new ArgumentException("A write that takes its job's lock runs on the session that keeps it.", nameof(write));
-        return _writes.Enqueue(write);
+        return Enqueue(_writes, write);
     }
 
     /// <summary>
     /// Deletes outbox rows that went out, with whatever other deletes are waiting; completes once that is committed, so
     /// that only then the job's lock is released.
     /// </summary>
-    internal Task DeleteSentAsync(Guid[] sent) => _deletes.Enqueue(sent);
+    internal Task DeleteSentAsync(Guid[] sent) => Enqueue(_deletes, sent);
 
     public async ValueTask DisposeAsync()
     {
-        await _writes.DisposeAsync().ConfigureAwait(false);
-        await _deletes.DisposeAsync().ConfigureAwait(false);
+        _writes.Writer.TryComplete();
+        _deletes.Writer.TryComplete();
+        foreach (var writer in _writers)
+            await writer.DisposeAsync().ConfigureAwait(false);
+        await _deleter.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Task Enqueue<T>(Channel<Pending<T>> channel, T item)
+    {
+        // Completed on the thread pool, not inline: the committing loop must not run the messages' sends.
+        var pending = new Pending<T>(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!channel.Writer.TryWrite(pending))
+            throw new ObjectDisposedException(nameof(GroupCommit), "The worker is stopping; the message is retried.");
+        return pending.Committed.Task;
     }
 
     private static async Task CommitWritesAsync(NpgsqlConnection connection, IReadOnlyList<Pending<JobChangeBatch>> group)
@@ -95,34 +115,26 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
     private sealed record Pending<T>(T Item, TaskCompletionSource Committed);
 
-    /// <summary>One kind of item, the loop that commits what waits of it in groups, and that loop's connection.</summary>
+    /// <summary>A loop that commits, in groups, what waits of one kind of item, on a connection of its own.</summary>
     private sealed class CommitLoop<T> : IAsyncDisposable
     {
-        private readonly Channel<Pending<T>> _pending = Channel.CreateUnbounded<Pending<T>>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly ChannelReader<Pending<T>> _pending;
         private readonly GroupCommit _owner;
         private readonly Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> _commit;
         private readonly Task _committing;
         private NpgsqlConnection? _connection;
 
-        public CommitLoop(GroupCommit owner, Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> commit)
+        public CommitLoop(GroupCommit owner, ChannelReader<Pending<T>> pending, Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> commit)
         {
             _owner = owner;
+            _pending = pending;
             _commit = commit;
             _committing = Task.Run(CommitAsync);
         }
 
-        public Task Enqueue(T item)
-        {
-            // Completed on the thread pool, not inline: the committing loop must not run the messages' sends.
-            var pending = new Pending<T>(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            if (!_pending.Writer.TryWrite(pending))
-                throw new ObjectDisposedException(nameof(GroupCommit), "The worker is stopping; the message is retried.");
-            return pending.Committed.Task;
-        }
-
+        /// <summary>Once the channel is completed: waits for the loop to finish what it took, then closes its connection.</summary>
         public async ValueTask DisposeAsync()
         {
-            _pending.Writer.TryComplete();
             await _committing.ConfigureAwait(false);
             if (_connection is not null)
                 await _connection.DisposeAsync().ConfigureAwait(false);
@@ -131,11 +143,13 @@ public sealed partial class GroupCommit : IAsyncDisposable
         private async Task CommitAsync()
         {
             var group = new List<Pending<T>>(MaxWrites);
-            while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await _pending.WaitToReadAsync().ConfigureAwait(false))
             {
                 group.Clear();
-                while (group.Count < MaxWrites && _pending.Reader.TryRead(out var pending))
+                while (group.Count < MaxWrites && _pending.TryRead(out var pending))
                     group.Add(pending);
+                if (group.Count == 0)
+                    continue; // another loop took them
 
                 try
                 {

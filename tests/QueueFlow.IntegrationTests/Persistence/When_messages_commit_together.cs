@@ -21,14 +21,15 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
     [Fact]
     public async Task Should_commit_the_writes_that_waited_in_one_transaction()
     {
-        Guid[] jobs = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        Guid[] heldUp = [.. Enumerable.Range(0, GroupCommit.WriteConnections).Select(_ => Guid.NewGuid())];
+        Guid[] jobs = [heldUp[0], Guid.NewGuid(), Guid.NewGuid()];
         await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         await using var groups = NewGroupCommit();
         var outbox = OutboxRow(jobs[2]);
         await HoldAsync(session, jobs[2]);
         try
         {
-            var (first, release) = await HoldUpAsync(groups, jobs[0], session);
+            var (first, release) = await HoldUpAsync(groups, heldUp, session);
             var waited = new[] { groups.WriteAsync(NewJob(jobs[1])), groups.WriteAsync(NewJob(jobs[2], outbox)) };
             await release();
             await first;
@@ -46,15 +47,16 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         }
         finally
         {
-            await DeleteAsync(session, jobs);
+            await DeleteAsync(session, [.. jobs, .. heldUp]);
         }
     }
 
     [Fact]
     public async Task Should_fail_only_the_write_postgresql_refused_or_whose_lock_was_broken()
     {
-        Guid[] jobs = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
-        var (blocker, good, duplicate, stale, alsoGood) = (jobs[0], jobs[1], jobs[2], jobs[3], jobs[4]);
+        Guid[] heldUp = [.. Enumerable.Range(0, GroupCommit.WriteConnections).Select(_ => Guid.NewGuid())];
+        Guid[] jobs = [.. heldUp, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        var (good, duplicate, stale, alsoGood) = (jobs[^4], jobs[^3], jobs[^2], jobs[^1]);
         await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         await using var groups = NewGroupCommit();
         var refusedRow = OutboxRow(duplicate);
@@ -66,7 +68,7 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             var staleWrite = new JobChangeBatch();
             staleWrite.UpdateJobRow(JobFor(stale), rowVersion: 1, (JobStatus.Running, "group-commit"));
 
-            var (first, release) = await HoldUpAsync(groups, blocker, session);
+            var (first, release) = await HoldUpAsync(groups, heldUp, session);
             var goodWrite = groups.WriteAsync(NewJob(good));
             var refused = groups.WriteAsync(NewJob(duplicate, refusedRow));
             var broken = groups.WriteAsync(staleWrite);
@@ -157,27 +159,33 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         new(new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { ApplicationName = _application }.ConnectionString, NullLogger<GroupCommit>.Instance);
 
     /// <summary>
-    /// Hands the committer the start of <paramref name="jobId"/> while another session inserts the same job, uncommitted:
-    /// the committer waits for that session, and every write handed over meanwhile waits for the next group. The
-    /// returned release rolls the other session back, so the held-up write then commits.
+    /// Holds up every write connection of <paramref name="groups"/>: hands it the start of one new job per connection while
+    /// another session inserts the same jobs, uncommitted, so each connection waits for that session, and every write
+    /// handed over meanwhile waits for the next group. The returned release rolls the other session back, so the
+    /// held-up writes then commit.
     /// </summary>
-    private async Task<(Task Committed, Func<Task> Release)> HoldUpAsync(GroupCommit groups, Guid jobId, NpgsqlConnection observer)
+    private async Task<(Task Committed, Func<Task> Release)> HoldUpAsync(GroupCommit groups, Guid[] jobIds, NpgsqlConnection observer)
     {
         var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         var transaction = await other.BeginTransactionAsync();
-        await NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
-        var committed = groups.WriteAsync(NewJob(jobId));
-
-        var deadline = DateTime.UtcNow + PersistenceFixture.Patience;
-        // Observed from outside the other session's transaction, which sees one snapshot of the activity all along.
-        while (!await observer.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = '{_application}' AND wait_event_type = 'Lock')"))
+        foreach (var jobId in jobIds)
+            await NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
+        var committed = new List<Task>();
+        foreach (var jobId in jobIds)
         {
-            Assert.False(committed.IsCompleted, "the held-up write should wait for the other session's insert, not complete");
-            Assert.True(DateTime.UtcNow < deadline, "the committer should wait for the other session's insert");
-            await Task.Delay(20);
+            committed.Add(groups.WriteAsync(NewJob(jobId)));
+
+            // One at a time, so each goes to a connection of its own.
+            var deadline = DateTime.UtcNow + PersistenceFixture.Patience;
+            while (await observer.ScalarAsync<int>($"SELECT count(*)::int FROM pg_stat_activity WHERE application_name = '{_application}' AND wait_event_type = 'Lock'") < committed.Count)
+            {
+                Assert.False(committed.Any(c => c.IsCompleted), "the held-up writes should wait for the other session's inserts, not complete");
+                Assert.True(DateTime.UtcNow < deadline, "the committer should wait for the other session's insert");
+                await Task.Delay(20);
+            }
         }
 
-        return (committed, async () =>
+        return (Task.WhenAll(committed), async () =>
         {
             await transaction.RollbackAsync();
             await other.DisposeAsync();
