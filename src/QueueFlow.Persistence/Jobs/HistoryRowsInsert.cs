@@ -21,19 +21,16 @@ internal static class HistoryRowsInsert
     {
         Parameters =
         {
-            Array(entries.Select(e => e.JobId).ToArray(), NpgsqlDbType.Uuid),
-            Array(entries.Select(e => e.Sequence).ToArray(), NpgsqlDbType.Integer),
-            Array(entries.Select(e => e.At).ToArray(), NpgsqlDbType.TimestampTz),
-            Array(entries.Select(e => e.Kind).ToArray(), NpgsqlDbType.Varchar),
-            Array(entries.Select(e => e.TaskId).ToArray(), NpgsqlDbType.Varchar),
-            Array(entries.Select(e => e.AttemptId).ToArray(), NpgsqlDbType.Uuid),
-            Array(entries.Select(e => e.CommandId).ToArray(), NpgsqlDbType.Uuid),
-            Array(entries.Select(e => e.From).ToArray(), NpgsqlDbType.Varchar),
-            Array(entries.Select(e => e.To).ToArray(), NpgsqlDbType.Varchar),
-            Array(entries.Select(e => e.Detail).ToArray(), NpgsqlDbType.Text),
+            ColumnArray.Of(entries.Select(e => e.JobId).ToArray(), NpgsqlDbType.Uuid),
+            ColumnArray.Of(entries.Select(e => e.Sequence).ToArray(), NpgsqlDbType.Integer),
+            ColumnArray.Of(entries.Select(e => e.At).ToArray(), NpgsqlDbType.TimestampTz),
+            ColumnArray.Of(entries.Select(e => e.Kind).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(entries.Select(e => e.TaskId).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(entries.Select(e => e.AttemptId).ToArray(), NpgsqlDbType.Uuid),
+            ColumnArray.Of(entries.Select(e => e.CommandId).ToArray(), NpgsqlDbType.Uuid),
+            ColumnArray.Of(entries.Select(e => e.From).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(entries.Select(e => e.To).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(entries.Select(e => e.Detail).ToArray(), NpgsqlDbType.Text),
         },
     };
-
-    internal static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 }

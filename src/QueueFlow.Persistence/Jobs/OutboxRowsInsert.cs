@@ -34,18 +34,18 @@ internal static class OutboxRowsInsert
     {
         Parameters =
         {
-            HistoryRowsInsert.Array(rows.Select(r => r.MessageId).ToArray(), NpgsqlDbType.Uuid),
-            HistoryRowsInsert.Array(rows.Select(r => r.JobId).ToArray(), NpgsqlDbType.Uuid),
-            HistoryRowsInsert.Array(rows.Select(r => r.MessageType).ToArray(), NpgsqlDbType.Varchar),
-            HistoryRowsInsert.Array(rows.Select(r => r.Destination is null ? null : (string?)Uris.ConvertToProvider(r.Destination)).ToArray(), NpgsqlDbType.Varchar),
-            HistoryRowsInsert.Array(rows.Select(r => r.RequestId).ToArray(), NpgsqlDbType.Uuid),
-            HistoryRowsInsert.Array(rows.Select(r => r.Body).ToArray(), NpgsqlDbType.Jsonb),
-            HistoryRowsInsert.Array(rows.Select(r => r.Headers).ToArray(), NpgsqlDbType.Jsonb),
-            HistoryRowsInsert.Array(rows.Select(r => r.CreatedAt).ToArray(), NpgsqlDbType.TimestampTz),
-            HistoryRowsInsert.Array(rows.Select(r => r.Attempts).ToArray(), NpgsqlDbType.Integer),
-            HistoryRowsInsert.Array(rows.Select(r => r.LastError).ToArray(), NpgsqlDbType.Text),
-            HistoryRowsInsert.Array(rows.Select(r => r.TraceParent).ToArray(), NpgsqlDbType.Varchar),
-            HistoryRowsInsert.Array(rows.Select(r => r.TraceState).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(rows.Select(r => r.MessageId).ToArray(), NpgsqlDbType.Uuid),
+            ColumnArray.Of(rows.Select(r => r.JobId).ToArray(), NpgsqlDbType.Uuid),
+            ColumnArray.Of(rows.Select(r => r.MessageType).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(rows.Select(r => r.Destination is null ? null : (string?)Uris.ConvertToProvider(r.Destination)).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(rows.Select(r => r.RequestId).ToArray(), NpgsqlDbType.Uuid),
+            ColumnArray.Of(rows.Select(r => r.Body).ToArray(), NpgsqlDbType.Jsonb),
+            ColumnArray.Of(rows.Select(r => r.Headers).ToArray(), NpgsqlDbType.Jsonb),
+            ColumnArray.Of(rows.Select(r => r.CreatedAt).ToArray(), NpgsqlDbType.TimestampTz),
+            ColumnArray.Of(rows.Select(r => r.Attempts).ToArray(), NpgsqlDbType.Integer),
+            ColumnArray.Of(rows.Select(r => r.LastError).ToArray(), NpgsqlDbType.Text),
+            ColumnArray.Of(rows.Select(r => r.TraceParent).ToArray(), NpgsqlDbType.Varchar),
+            ColumnArray.Of(rows.Select(r => r.TraceState).ToArray(), NpgsqlDbType.Varchar),
         },
     };
 }
