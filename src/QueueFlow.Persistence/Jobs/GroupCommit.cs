@@ -13,7 +13,7 @@ namespace QueueFlow.Persistence.Jobs;
 /// status-count rows for all of them, instead of all of that per message. Nothing waits to fill a group: a write that
 /// arrives when none is running goes at once, so a quiet worker commits each message alone, as before.
 /// <para>
-/// The deletes of the outbox rows that messages have sent are grouped the same way, on a second connection, in
+/// The deletes of the outbox rows that messages have sent are grouped the same way, on a third connection, in
 /// transactions that do not wait for the disk (see <see cref="SentRowsRelease"/>): a write's commit must be durable
 /// before its messages go out, a delete's need not, and a message holds its job's lock until its delete committed.
 /// </para>
