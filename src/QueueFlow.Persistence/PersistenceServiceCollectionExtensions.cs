@@ -31,6 +31,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowCatalog>(provider => provider.GetRequiredService<PostgresWorkflowCatalog>());
 
         services.TryAddSingleton(provider => new Jobs.GroupCommit(connectionString, provider.GetRequiredService<ILogger<Jobs.GroupCommit>>()));
+        services.TryAddSingleton(provider => new Jobs.GroupRead(connectionString, provider.GetRequiredService<ILogger<Jobs.GroupRead>>()));
         services.TryAddSingleton<OutboxRelaySignal>();
         services.TryAddSingleton<OutboxSender>();
         services.TryAddSingleton<OutboxDispatcher>();

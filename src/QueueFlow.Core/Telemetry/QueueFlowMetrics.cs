@@ -50,6 +50,10 @@ public static class QueueFlowMetrics
         "queueflow.database.group_commit.writes", "{write}", "Job writes committed in one transaction (group commit): 1 when the worker is quiet, more under load.",
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32] });
 
+    static readonly Histogram<long> GroupReadJobs = QueueFlowTelemetry.Meter.CreateHistogram<long>(
+        "queueflow.database.group_read.jobs", "{job}", "Jobs locked and read in one round trip (group read): 1 when the worker is quiet, more under load.",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
+
     static readonly Counter<long> BrokerErrors = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.broker.errors", "{error}", "Sends to the broker that failed, by operation (outbox relay or timer).");
 
@@ -113,6 +117,8 @@ public static class QueueFlowMetrics
         DatabaseErrors.Add(1, new KeyValuePair<string, object?>(Tags.Operation, operation));
 
     public static void GroupCommitted(int writes) => GroupCommitWrites.Record(writes);
+
+    public static void GroupRead(int jobs) => GroupReadJobs.Record(jobs);
 
     public static void BrokerError(string operation) =>
         BrokerErrors.Add(1, new KeyValuePair<string, object?>(Tags.Operation, operation));

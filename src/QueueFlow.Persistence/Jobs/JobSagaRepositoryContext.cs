@@ -35,6 +35,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private readonly TimeProvider _clock;
     private readonly bool _publishTaskStateChanged;
     private readonly GroupCommit? _groupCommit;
+    private readonly GroupRead? _groupRead;
 
     // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
     private Job? _loaded;
@@ -49,7 +50,8 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ISagaConsumeContextFactory<QueueFlowDbContext, Job> factory,
         TimeProvider clock,
         bool publishTaskStateChanged,
-        GroupCommit? groupCommit)
+        GroupCommit? groupCommit,
+        GroupRead? groupRead)
         : base(context)
     {
         _db = db;
@@ -59,6 +61,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _clock = clock;
         _publishTaskStateChanged = publishTaskStateChanged;
         _groupCommit = groupCommit;
+        _groupRead = groupRead;
     }
 
     /// <summary>The transaction the factory began, or the one <see cref="Insert"/> began; the factory commits it.</summary>
@@ -72,6 +75,9 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
 
     /// <summary>True once this session holds the job's send lock: the factory must release it, committed or not.</summary>
     internal bool HoldsJobLock { get; private set; }
+
+    /// <summary>The job's send lock as the process's <see cref="GroupRead"/> holds it for this message, if it does.</summary>
+    internal LockedRead? GroupLock { get; private set; }
 
     /// <summary>
     /// The job still had outbox rows when it was locked: an earlier message's rows that were not sent (a broker
@@ -128,9 +134,20 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     {
         JobId = correlationId;
 
-        // The lock, the row version and the job with its tasks in one round trip; untracked: the write compares
-        // against the copies taken here instead of EF Core's snapshots of every row and jsonb.
-        var locked = await LockedJobReader.ReadAsync(
+        // The lock, the row version and the job with its tasks in one round trip, shared with other messages' where it
+        // can be (a job another session holds is locked here, waiting); untracked: the write compares against the
+        // copies taken here instead of EF Core's snapshots of every row and jsonb.
+        if (GroupLock is not null)
+            throw new InvalidOperationException("A message loads its job once: its group-held lock would keep its own session waiting.");
+        LockedJob? locked = null;
+        if (_groupRead is not null && _transaction is null && await _groupRead.ReadAsync(correlationId).ConfigureAwait(false) is { Job: { } read } granted)
+        {
+            GroupLock = granted;
+            HoldsJobLock = true;
+            locked = read;
+        }
+
+        locked ??= await LockedJobReader.ReadAsync(
             (NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction, correlationId, () => HoldsJobLock = true, CancellationToken)
             .ConfigureAwait(false);
         if (locked is null)

@@ -25,7 +25,8 @@ public sealed partial class JobSagaRepositoryContextFactory(
     IOptions<OutboxRelayOptions> outboxOptions,
     TimeProvider clock,
     ILogger<JobSagaRepositoryContextFactory> logger,
-    GroupCommit? groupCommit = null)
+    GroupCommit? groupCommit = null,
+    GroupRead? groupRead = null)
     : ISagaRepositoryContextFactory<Job>, IQuerySagaRepositoryContextFactory<Job>, ILoadSagaRepositoryContextFactory<Job>
 {
     public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<Job, T>> next)
@@ -88,7 +89,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
         {
             var transaction = oneJob ? null : await db.Database.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
             repositoryContext = new JobSagaRepositoryContext<T>(
-                db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged, groupCommit);
+                db, transaction, context, consumeContextFactory, clock, outboxOptions.Value.PublishTaskStateChanged, groupCommit, groupRead);
             try
             {
                 await send(repositoryContext).ConfigureAwait(false);
@@ -121,7 +122,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
         finally
         {
             if (repositoryContext?.HoldsJobLock == true)
-                await ReleaseAsync(sent).ConfigureAwait(false);
+                await ReleaseAsync(sent, repositoryContext.GroupLock).ConfigureAwait(false);
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
@@ -151,10 +152,10 @@ public sealed partial class JobSagaRepositoryContextFactory(
 
     /// <summary>
     /// Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>): the deletes
-    /// committed with other messages' deletes (<see cref="GroupCommit"/>), then the lock released on this session; if
-    /// the group could not take them, both here, as one round trip.
+    /// committed with other messages' deletes (<see cref="GroupCommit"/>), then the lock released where it is held (by
+    /// <see cref="GroupRead"/>'s session, or on this one); if the group could not take the deletes, they run here.
     /// </summary>
-    private async Task ReleaseAsync(Guid[] sent)
+    private async Task ReleaseAsync(Guid[] sent, LockedRead? groupLock)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (sent.Length > 0 && groupCommit is not null)
@@ -172,7 +173,9 @@ public sealed partial class JobSagaRepositoryContextFactory(
 
         try
         {
-            await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
+            // A lock held by the group's session leaves this one nothing to release: only rows to delete, if any.
+            if (groupLock is null || sent.Length > 0)
+                await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
         {
@@ -180,6 +183,12 @@ public sealed partial class JobSagaRepositoryContextFactory(
             // go back to the pool with the connection: clearing the pool closes this one when it is returned.
             LogReleaseFailed(exception);
             NpgsqlConnection.ClearPool(connection);
+        }
+        finally
+        {
+            // After the delete committed (or failed): the job's next message must not find the sent rows still there.
+            if (groupLock is not null)
+                groupRead?.Release(groupLock);
         }
     }
 

@@ -29,19 +29,23 @@ internal static class LockedJobReader
                (SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")}) IS NOT NULL FROM queueflow.jobs WHERE id = $1)
         """;
 
-    private const string ReadJob = """
-        SELECT EXISTS (SELECT 1 FROM queueflow.outbox AS o WHERE o.job_id = $1),
-               j.xmin, j.current_state, j.workflow, j.workflow_version, j.owner, j.parent_job_id, j.parent_task_id,
-               j.parent_attempt_id, j.status, j.variables, j.errors, j.created_at, j.updated_at, j.ended_at,
-               j.history_count, j.watchers, j.applied_commands
-        FROM queueflow.jobs AS j WHERE j.id = $1
+    /// <summary>The job row as <see cref="ReadJobRow"/> maps it, from the outbox probe on (<c>j</c> is the job row).</summary>
+    internal const string JobColumns = """
+        EXISTS (SELECT 1 FROM queueflow.outbox AS o WHERE o.job_id = j.id),
+        j.xmin, j.current_state, j.workflow, j.workflow_version, j.owner, j.parent_job_id, j.parent_task_id,
+        j.parent_attempt_id, j.status, j.variables, j.errors, j.created_at, j.updated_at, j.ended_at,
+        j.history_count, j.watchers, j.applied_commands
         """;
 
-    private const string ReadTasks = """
-        SELECT task_id, kind, queue, status, finish_state, iteration, attempt, attempt_id, job_key, task_run_id, input,
-               output, error, scheduled_at, started_at, ended_at, deadline, assignee, assigned_by, assigned_at, attempts
-        FROM queueflow.job_tasks WHERE job_id = $1 ORDER BY task_id
+    /// <summary>A task row as <see cref="ReadTask"/> maps it.</summary>
+    internal const string TaskColumns = """
+        task_id, kind, queue, status, finish_state, iteration, attempt, attempt_id, job_key, task_run_id, input,
+        output, error, scheduled_at, started_at, ended_at, deadline, assignee, assigned_by, assigned_at, attempts
         """;
+
+    private const string ReadJob = $"SELECT {JobColumns} FROM queueflow.jobs AS j WHERE j.id = $1";
+
+    private const string ReadTasks = $"SELECT {TaskColumns} FROM queueflow.job_tasks WHERE job_id = $1 ORDER BY task_id";
 
     private static readonly ValueConverter<List<JobError>, string> Errors = JsonColumn.ListConverter<JobError>();
     private static readonly ValueConverter<List<AppliedCommand>, string> AppliedCommands = JsonColumn.ListConverter<AppliedCommand>();
@@ -74,64 +78,72 @@ internal static class LockedJobReader
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 return null;
 
-            var earlierRowsWaiting = reader.GetBoolean(0);
-            var rowVersion = reader.GetFieldValue<uint>(1);
-            var job = new Job
-            {
-                CorrelationId = jobId,
-                CurrentState = reader.GetString(2),
-                Workflow = reader.GetString(3),
-                WorkflowVersion = reader.GetInt32(4),
-                Owner = NullableString(reader, 5),
-                ParentJobId = Nullable<Guid>(reader, 6),
-                ParentTaskId = NullableString(reader, 7),
-                ParentAttemptId = Nullable<Guid>(reader, 8),
-                Status = Enum.Parse<JobStatus>(reader.GetString(9)),
-                Variables = reader.GetString(10),
-                Errors = (List<JobError>)Errors.ConvertFromProvider(reader.GetString(11))!,
-                CreatedAt = reader.GetFieldValue<DateTimeOffset>(12),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(13),
-                EndedAt = Nullable<DateTimeOffset>(reader, 14),
-                HistoryCount = reader.GetInt32(15),
-                Watchers = reader.IsDBNull(16) ? [] : reader.GetFieldValue<List<string>>(16),
-                AppliedCommands = (List<AppliedCommand>)AppliedCommands.ConvertFromProvider(reader.GetString(17))!,
-            };
+            var job = ReadJobRow(reader, 0, jobId);
 
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                job.Tasks.Add(ReadTask(reader, jobId));
+                job.Job.Tasks.Add(ReadTask(reader, 0, jobId));
 
-            return new LockedJob(job, rowVersion, earlierRowsWaiting);
+            return job;
         }
     }
 
     private static NpgsqlBatchCommand Statement(string sql, Guid jobId) =>
         new(sql) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = jobId, NpgsqlDbType = NpgsqlDbType.Uuid } } };
 
-    private static JobTask ReadTask(NpgsqlDataReader reader, Guid jobId) => new()
+    /// <summary>The job row's columns (<see cref="JobColumns"/>) from ordinal <paramref name="first"/> on, tasks not yet added.</summary>
+    internal static LockedJob ReadJobRow(NpgsqlDataReader reader, int first, Guid jobId)
+    {
+        var earlierRowsWaiting = reader.GetBoolean(first);
+        var rowVersion = reader.GetFieldValue<uint>(first + 1);
+        var job = new Job
+        {
+            CorrelationId = jobId,
+            CurrentState = reader.GetString(first + 2),
+            Workflow = reader.GetString(first + 3),
+            WorkflowVersion = reader.GetInt32(first + 4),
+            Owner = NullableString(reader, first + 5),
+            ParentJobId = Nullable<Guid>(reader, first + 6),
+            ParentTaskId = NullableString(reader, first + 7),
+            ParentAttemptId = Nullable<Guid>(reader, first + 8),
+            Status = Enum.Parse<JobStatus>(reader.GetString(first + 9)),
+            Variables = reader.GetString(first + 10),
+            Errors = (List<JobError>)Errors.ConvertFromProvider(reader.GetString(first + 11))!,
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(first + 12),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(first + 13),
+            EndedAt = Nullable<DateTimeOffset>(reader, first + 14),
+            HistoryCount = reader.GetInt32(first + 15),
+            Watchers = reader.IsDBNull(first + 16) ? [] : reader.GetFieldValue<List<string>>(first + 16),
+            AppliedCommands = (List<AppliedCommand>)AppliedCommands.ConvertFromProvider(reader.GetString(first + 17))!,
+        };
+        return new LockedJob(job, rowVersion, earlierRowsWaiting);
+    }
+
+    /// <summary>A task row's columns (<see cref="TaskColumns"/>) from ordinal <paramref name="first"/> on.</summary>
+    internal static JobTask ReadTask(NpgsqlDataReader reader, int first, Guid jobId) => new()
     {
         JobId = jobId,
-        TaskId = reader.GetString(0),
-        Kind = Enum.Parse<TaskKind>(reader.GetString(1)),
-        Queue = NullableString(reader, 2),
-        Status = Enum.Parse<TaskRunStatus>(reader.GetString(3)),
-        FinishState = NullableString(reader, 4),
-        Iteration = reader.GetInt32(5),
-        Attempt = reader.GetInt32(6),
-        AttemptId = Nullable<Guid>(reader, 7),
-        JobKey = Nullable<long>(reader, 8),
-        TaskRunId = Nullable<Guid>(reader, 9),
-        Input = NullableString(reader, 10),
-        Output = reader.GetString(11),
-        Error = NullableString(reader, 12),
-        ScheduledAt = Nullable<DateTimeOffset>(reader, 13),
-        StartedAt = Nullable<DateTimeOffset>(reader, 14),
-        EndedAt = Nullable<DateTimeOffset>(reader, 15),
-        Deadline = Nullable<DateTimeOffset>(reader, 16),
-        Assignee = NullableString(reader, 17),
-        AssignedBy = NullableString(reader, 18),
-        AssignedAt = Nullable<DateTimeOffset>(reader, 19),
-        Attempts = (List<TaskAttempt>)Attempts.ConvertFromProvider(reader.GetString(20))!,
+        TaskId = reader.GetString(first),
+        Kind = Enum.Parse<TaskKind>(reader.GetString(first + 1)),
+        Queue = NullableString(reader, first + 2),
+        Status = Enum.Parse<TaskRunStatus>(reader.GetString(first + 3)),
+        FinishState = NullableString(reader, first + 4),
+        Iteration = reader.GetInt32(first + 5),
+        Attempt = reader.GetInt32(first + 6),
+        AttemptId = Nullable<Guid>(reader, first + 7),
+        JobKey = Nullable<long>(reader, first + 8),
+        TaskRunId = Nullable<Guid>(reader, first + 9),
+        Input = NullableString(reader, first + 10),
+        Output = reader.GetString(first + 11),
+        Error = NullableString(reader, first + 12),
+        ScheduledAt = Nullable<DateTimeOffset>(reader, first + 13),
+        StartedAt = Nullable<DateTimeOffset>(reader, first + 14),
+        EndedAt = Nullable<DateTimeOffset>(reader, first + 15),
+        Deadline = Nullable<DateTimeOffset>(reader, first + 16),
+        Assignee = NullableString(reader, first + 17),
+        AssignedBy = NullableString(reader, first + 18),
+        AssignedAt = Nullable<DateTimeOffset>(reader, first + 19),
+        Attempts = (List<TaskAttempt>)Attempts.ConvertFromProvider(reader.GetString(first + 20))!,
     };
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>

@@ -30,7 +30,7 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         try
         {
             var (first, release) = await HoldUpAsync(groups, heldUp, session);
-            var waited = new[] { groups.WriteAsync(NewJob(jobs[1])), groups.WriteAsync(NewJob(jobs[2], outbox)) };
+            var waited = new[] { groups.WriteAsync(ProbeJobRows.NewJob(jobs[1])), groups.WriteAsync(ProbeJobRows.NewJob(jobs[2], outbox)) };
             await release();
             await first;
             await Task.WhenAll(waited).WaitAsync(PersistenceFixture.Patience);
@@ -63,16 +63,16 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         try
         {
             // A job that exists already (a start that lost its race), and one whose row version moved on since it was read.
-            await NewJob(duplicate).ExecuteAsync(session, null, CancellationToken.None);
-            await NewJob(stale).ExecuteAsync(session, null, CancellationToken.None);
+            await ProbeJobRows.NewJob(duplicate).ExecuteAsync(session, null, CancellationToken.None);
+            await ProbeJobRows.NewJob(stale).ExecuteAsync(session, null, CancellationToken.None);
             var staleWrite = new JobChangeBatch();
-            staleWrite.UpdateJobRow(JobFor(stale), rowVersion: 1, (JobStatus.Running, "group-commit"));
+            staleWrite.UpdateJobRow(ProbeJobRows.JobFor(stale), rowVersion: 1, (JobStatus.Running, ProbeJobRows.Workflow));
 
             var (first, release) = await HoldUpAsync(groups, heldUp, session);
-            var goodWrite = groups.WriteAsync(NewJob(good));
-            var refused = groups.WriteAsync(NewJob(duplicate, refusedRow));
+            var goodWrite = groups.WriteAsync(ProbeJobRows.NewJob(good));
+            var refused = groups.WriteAsync(ProbeJobRows.NewJob(duplicate, refusedRow));
             var broken = groups.WriteAsync(staleWrite);
-            var alsoGoodWrite = groups.WriteAsync(NewJob(alsoGood));
+            var alsoGoodWrite = groups.WriteAsync(ProbeJobRows.NewJob(alsoGood));
             await release();
             await first;
 
@@ -101,18 +101,18 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         await HoldAsync(session, jobs[1]);
         try
         {
-            await Task.WhenAll(jobs.Select(id => groups.WriteAsync(NewJob(id)))).WaitAsync(PersistenceFixture.Patience);
+            await Task.WhenAll(jobs.Select(id => groups.WriteAsync(ProbeJobRows.NewJob(id)))).WaitAsync(PersistenceFixture.Patience);
 
             // The first job's two tasks move on, the second job's second task starts; the first task of the second job stays.
             var first = new JobChangeBatch();
-            first.UpdateTaskRow(TaskRow(jobs[0], "first", TaskRunStatus.Completed), TaskRow(jobs[0], "first", TaskRunStatus.Pending));
-            first.UpdateTaskRow(TaskRow(jobs[0], "second", TaskRunStatus.Running), TaskRow(jobs[0], "second", TaskRunStatus.Pending));
+            first.UpdateTaskRow(ProbeJobRows.TaskRow(jobs[0], "first", TaskRunStatus.Completed), ProbeJobRows.TaskRow(jobs[0], "first", TaskRunStatus.Pending));
+            first.UpdateTaskRow(ProbeJobRows.TaskRow(jobs[0], "second", TaskRunStatus.Running), ProbeJobRows.TaskRow(jobs[0], "second", TaskRunStatus.Pending));
             first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskCompleted", TaskId = "first" });
             first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 3, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
             first.InsertOutboxRow(rows[0]);
             first.InsertOutboxRow(rows[1]);
             var second = new JobChangeBatch();
-            second.UpdateTaskRow(TaskRow(jobs[1], "second", TaskRunStatus.Running), TaskRow(jobs[1], "second", TaskRunStatus.Pending));
+            second.UpdateTaskRow(ProbeJobRows.TaskRow(jobs[1], "second", TaskRunStatus.Running), ProbeJobRows.TaskRow(jobs[1], "second", TaskRunStatus.Pending));
             second.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[1], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
             second.InsertOutboxRow(rows[2]);
             var brokenLocks = await JobChangeBatch.ExecuteAsync(session, null, [first, second], CancellationToken.None);
@@ -142,7 +142,7 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         await HoldAsync(session, jobId);
         try
         {
-            await groups.WriteAsync(NewJob(jobId, sent, kept)).WaitAsync(PersistenceFixture.Patience);
+            await groups.WriteAsync(ProbeJobRows.NewJob(jobId, sent, kept)).WaitAsync(PersistenceFixture.Patience);
 
             await groups.DeleteSentAsync([sent.MessageId]).WaitAsync(PersistenceFixture.Patience);
 
@@ -169,11 +169,11 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         var transaction = await other.BeginTransactionAsync();
         foreach (var jobId in jobIds)
-            await NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
+            await ProbeJobRows.NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
         var committed = new List<Task>();
         foreach (var jobId in jobIds)
         {
-            committed.Add(groups.WriteAsync(NewJob(jobId)));
+            committed.Add(groups.WriteAsync(ProbeJobRows.NewJob(jobId)));
 
             // One at a time, so each goes to a connection of its own.
             var deadline = DateTime.UtcNow + PersistenceFixture.Patience;
@@ -191,39 +191,6 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             await other.DisposeAsync();
         });
     }
-
-    private static JobChangeBatch NewJob(Guid jobId, params OutboxMessage[] outbox)
-    {
-        var write = new JobChangeBatch();
-        var job = JobFor(jobId);
-        write.InsertJobRow(job);
-        foreach (var task in job.Tasks)
-            write.InsertTaskRow(task);
-        write.InsertHistoryRow(new JobHistoryEntry { JobId = jobId, Sequence = 1, At = DateTimeOffset.UtcNow, Kind = "JobStarted" });
-        foreach (var row in outbox)
-            write.InsertOutboxRow(row);
-        return write;
-    }
-
-    private static Job JobFor(Guid jobId)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new Job
-        {
-            CorrelationId = jobId,
-            CurrentState = "Running",
-            Workflow = "group-commit",
-            WorkflowVersion = 1,
-            Status = JobStatus.Running,
-            CreatedAt = now,
-            UpdatedAt = now,
-            HistoryCount = 1,
-            Tasks = [TaskRow(jobId, "first", TaskRunStatus.Pending), TaskRow(jobId, "second", TaskRunStatus.Pending)],
-        };
-    }
-
-    private static JobTask TaskRow(Guid jobId, string taskId, TaskRunStatus status) =>
-        new() { JobId = jobId, TaskId = taskId, Kind = TaskKind.Worker, Status = status };
 
     private static Task<string> TaskStatusesAsync(NpgsqlConnection session, Guid jobId) =>
         session.ScalarAsync<string>($"SELECT string_agg(task_id || '=' || status, ' ' ORDER BY task_id) FROM queueflow.job_tasks WHERE job_id = '{jobId}'");
