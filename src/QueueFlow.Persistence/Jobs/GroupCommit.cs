@@ -6,8 +6,9 @@ using QueueFlow.Core.Telemetry;
 namespace QueueFlow.Persistence.Jobs;
 
 /// <summary>
-/// Commits the writes of several messages, each to its own job, in one transaction (group commit). Each message still
-/// locks and reads its job on its own session and holds that lock until its messages are sent; only the write goes
+/// Commits the writes of several messages, each to its own job, in one transaction (group commit). Each message first
+/// locks and reads its job (with others' through <see cref="GroupRead"/>, or on its own session) and holds that lock
+/// until its messages are sent; the write goes
 /// here, to one of two connections of the process's own (<see cref="WriteConnections"/>), where the writes that arrived
 /// while the previous groups were being committed are run as one batch: one round trip, one commit, one statement per kind of row and one set of
 /// status-count rows for all of them, instead of all of that per message. Nothing waits to fill a group: a write that

@@ -13,16 +13,18 @@ namespace QueueFlow.Persistence.Jobs;
 /// goes out with the next group's reads, before them, in the same round trip.
 /// <para>
 /// The session only ever tries a lock (<c>pg_try_advisory_lock</c>): it is shared, so it must never wait. A job whose
-/// lock another session holds (another instance, the relay, a message of this process on its own session), or that a
-/// message of this process holds through this session already (advisory locks are re-entrant per session, so trying
-/// again would succeed), is answered <see cref="LockedRead.Busy"/>, and that message locks it on its own session,
-/// waiting as before. A message reads its job only once the lock is granted, in the statements after the lock's, each
-/// with a snapshot of its own (READ COMMITTED), so it sees the last change committed to the job.
+/// lock another session holds (another instance, the relay, a message of this process on its own session) is answered
+/// <see cref="LockedRead.Busy"/>, and that message locks it on its own session, waiting as before. A job this session
+/// holds for another message already (trying again would succeed: advisory locks are re-entrant per session) waits
+/// here, in order, and gets the lock as it is when that message releases it (the job's next message is usually already
+/// here by then: its RunTask went out before the release). A message reads its job only once the lock is held, in the
+/// statements after the lock's, each with a snapshot of its own (READ COMMITTED), so it sees the last change committed
+/// to the job.
 /// </para>
 /// <para>
 /// Should the session fail, every lock it held is gone with it: the messages that held one finish under the job row's
 /// version check alone (a write that meets a newer row fails and its message is retried), as when a message's own
-/// session fails, and whatever was in the failed round trip is answered Busy.
+/// session fails, and whatever was in the failed round trip or waited for a lock is answered Busy.
 /// </para>
 /// </summary>
 public sealed partial class GroupRead : IAsyncDisposable
@@ -51,8 +53,10 @@ public sealed partial class GroupRead : IAsyncDisposable
     private readonly ILogger<GroupRead> _logger;
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
 
-    // The jobs this session holds a lock of, each with the ticket of the message it holds it for; only the loop touches it.
+    // The jobs this session holds a lock of, each with the ticket of the message it holds it for, and the messages that
+    // wait for those locks, in order of arrival; only the loop touches them.
     private readonly Dictionary<Guid, long> _held = [];
+    private readonly Dictionary<Guid, Queue<Request>> _waiting = [];
     private readonly Task _reading;
     private NpgsqlConnection? _connection;
     private long _lastTicket;
@@ -97,67 +101,82 @@ public sealed partial class GroupRead : IAsyncDisposable
 
     private async Task ReadAsync()
     {
-        var unlocks = new List<Guid>();
-        var reads = new List<Request>(MaxReads);
+        var round = new Round();
         while (await _requests.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            unlocks.Clear();
-            reads.Clear();
-            while (reads.Count < MaxReads && _requests.Reader.TryRead(out var request))
-                Take(request, unlocks, reads);
-            if (unlocks.Count == 0 && reads.Count == 0)
+            round.Clear();
+            while (round.Reads < MaxReads && _requests.Reader.TryRead(out var request))
+                Take(request, round);
+            if (round.IsEmpty)
                 continue;
 
             try
             {
-                await RunAsync(await ConnectionAsync().ConfigureAwait(false), unlocks, reads).ConfigureAwait(false);
+                await RunAsync(await ConnectionAsync().ConfigureAwait(false), round).ConfigureAwait(false);
             }
             catch (Exception exception)
             {
                 // Closing the session releases every lock it held, including any this round trip took before it failed.
-                LogSessionFailed(exception, reads.Count, _held.Count);
+                LogSessionFailed(exception, round.Reads, _held.Count);
                 if (_connection is not null)
                     await _connection.DisposeAsync().ConfigureAwait(false);
                 _connection = null;
-                _held.Clear();
-                foreach (var read in reads)
+                foreach (var read in round.Tries.Concat(round.HandedOver))
                     read.Answer!.TrySetResult(LockedRead.Busy);
+                ForgetLocks();
             }
         }
     }
 
-    private void Take(Request request, List<Guid> unlocks, List<Request> reads)
+    private void Take(Request request, Round round)
     {
         if (request.Answer is null)
         {
             // Only the message the lock was taken for releases it (a release after the session failed finds nothing).
-            if (_held.TryGetValue(request.JobId, out var ticket) && ticket == request.Ticket)
+            if (!_held.TryGetValue(request.JobId, out var ticket) || ticket != request.Ticket)
+                return;
+
+            // The job's next message here, if one waits, gets the lock as it is: no unlock, no other session in between.
+            if (_waiting.TryGetValue(request.JobId, out var waiting))
             {
-                _held.Remove(request.JobId);
-                unlocks.Add(request.JobId);
+                var next = waiting.Dequeue();
+                if (waiting.Count == 0)
+                    _waiting.Remove(request.JobId);
+                _held[request.JobId] = ++_lastTicket;
+                round.HandedOver.Add(next);
+                return;
             }
 
+            _held.Remove(request.JobId);
+            round.Unlocks.Add(request.JobId);
             return;
         }
 
-        // Held through this session already, or asked twice in one group: trying again would be granted (re-entrant).
-        if (_held.ContainsKey(request.JobId) || reads.Exists(r => r.JobId == request.JobId))
-            request.Answer.TrySetResult(LockedRead.Busy);
-        else
-            reads.Add(request);
+        // Held through this session already (trying again would be granted: advisory locks are re-entrant per session),
+        // or asked for twice in one round: the message waits for the release of the one before it.
+        if (_held.ContainsKey(request.JobId) || round.Tries.Exists(r => r.JobId == request.JobId))
+        {
+            if (!_waiting.TryGetValue(request.JobId, out var waiting))
+                _waiting[request.JobId] = waiting = new Queue<Request>();
+            waiting.Enqueue(request);
+            return;
+        }
+
+        round.Tries.Add(request);
     }
 
-    private async Task RunAsync(NpgsqlConnection connection, List<Guid> unlocks, List<Request> reads)
+    private async Task RunAsync(NpgsqlConnection connection, Round round)
     {
         using var batch = new NpgsqlBatch(connection);
-        if (unlocks.Count > 0)
-            batch.BatchCommands.Add(Statement(Unlock, unlocks));
-        if (reads.Count > 0)
+        if (round.Unlocks.Count > 0)
+            batch.BatchCommands.Add(Statement(Unlock, round.Unlocks));
+        var ids = round.Tries.Concat(round.HandedOver).Select(r => r.JobId).ToList();
+        if (ids.Count > 0)
         {
-            QueueFlowMetrics.GroupRead(reads.Count);
-            var ids = reads.ConvertAll(r => r.JobId);
+            QueueFlowMetrics.GroupRead(ids.Count);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Settings));
-            batch.BatchCommands.Add(Statement(TryLock, ids));
+            if (round.Tries.Count > 0)
+                batch.BatchCommands.Add(Statement(TryLock, round.Tries.ConvertAll(r => r.JobId)));
             batch.BatchCommands.Add(Statement(ReadJobs, ids));
             batch.BatchCommands.Add(Statement(ReadTasks, ids));
         }
@@ -165,30 +184,32 @@ public sealed partial class GroupRead : IAsyncDisposable
         var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            if (reads.Count == 0)
+            if (ids.Count == 0)
                 return;
-            if (unlocks.Count > 0)
+            if (round.Unlocks.Count > 0)
                 await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
 
             // Every lock granted is recorded at once, so that whatever fails later, it is known and released.
-            var granted = new Dictionary<Guid, long>();
-            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            var locked = round.HandedOver.ToDictionary(r => r.JobId, r => _held[r.JobId]);
+            if (round.Tries.Count > 0)
             {
-                if (!reader.GetBoolean(1))
-                    continue;
-                var jobId = reader.GetGuid(0);
-                var ticket = ++_lastTicket;
-                _held[jobId] = ticket;
-                granted[jobId] = ticket;
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    if (!reader.GetBoolean(1))
+                        continue;
+                    var jobId = reader.GetGuid(0);
+                    _held[jobId] = locked[jobId] = ++_lastTicket;
+                }
+
+                await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
-            await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             var jobs = new Dictionary<Guid, LockedJob>();
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var jobId = reader.GetGuid(0);
-                if (granted.ContainsKey(jobId))
+                if (locked.ContainsKey(jobId))
                     jobs[jobId] = LockedJobReader.ReadJobRow(reader, 1, jobId);
             }
 
@@ -200,23 +221,30 @@ public sealed partial class GroupRead : IAsyncDisposable
                     job.Job.Tasks.Add(LockedJobReader.ReadTask(reader, 1, jobId));
             }
 
-            foreach (var read in reads)
-                read.Answer!.TrySetResult(Answer(read.JobId, granted, jobs));
+            foreach (var read in round.Tries.Concat(round.HandedOver))
+                read.Answer!.TrySetResult(Answer(read.JobId, locked, jobs));
         }
     }
 
-    private LockedRead Answer(Guid jobId, Dictionary<Guid, long> granted, Dictionary<Guid, LockedJob> jobs)
+    private LockedRead Answer(Guid jobId, Dictionary<Guid, long> locked, Dictionary<Guid, LockedJob> jobs)
     {
-        if (!granted.TryGetValue(jobId, out var ticket))
+        if (!locked.TryGetValue(jobId, out var ticket))
         {
-            // No row to try: the job does not exist (yet). A row, but no lock: someone else holds it.
+            // No row to try: the job does not exist (yet). A row, but no lock: someone else holds it. Either way the
+            // messages that waited here for this one's release would wait for nothing: they go to their own sessions.
+            if (_waiting.Remove(jobId, out var waiting))
+            {
+                foreach (var read in waiting)
+                    read.Answer!.TrySetResult(LockedRead.Busy);
+            }
+
             return LockedRead.Busy;
         }
 
         if (jobs.TryGetValue(jobId, out var job))
             return new LockedRead(ticket, job);
 
-        // Deleted between the lock and the read: nothing to apply the message to, and the lock goes back.
+        // Deleted between the lock and the read: nothing to apply the message to, and the lock goes back (or on).
         _requests.Writer.TryWrite(new Request(jobId, ticket, null));
         return LockedRead.Busy;
     }
@@ -232,9 +260,21 @@ public sealed partial class GroupRead : IAsyncDisposable
             return _connection;
         if (_connection is not null)
             await _connection.DisposeAsync().ConfigureAwait(false);
-        _held.Clear();
+        ForgetLocks();
         _connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         return _connection;
+    }
+
+    /// <summary>
+    /// The session is gone, and its locks with it: no release will come for the messages that wait here, so they go to
+    /// their own sessions.
+    /// </summary>
+    private void ForgetLocks()
+    {
+        _held.Clear();
+        foreach (var read in _waiting.Values.SelectMany(w => w))
+            read.Answer!.TrySetResult(LockedRead.Busy);
+        _waiting.Clear();
     }
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning,
@@ -242,6 +282,28 @@ public sealed partial class GroupRead : IAsyncDisposable
     private partial void LogSessionFailed(Exception exception, int reads, int held);
 
     private sealed record Request(Guid JobId, long Ticket, TaskCompletionSource<LockedRead>? Answer);
+
+    /// <summary>What one round trip does: the locks it releases, tries and reads, and the reads of locks handed on.</summary>
+    private sealed class Round
+    {
+        public List<Guid> Unlocks { get; } = [];
+
+        public List<Request> Tries { get; } = new(MaxReads);
+
+        /// <summary>Reads of jobs whose lock passed from a released message to the job's next one, still held.</summary>
+        public List<Request> HandedOver { get; } = [];
+
+        public int Reads => Tries.Count + HandedOver.Count;
+
+        public bool IsEmpty => Unlocks.Count == 0 && Reads == 0;
+
+        public void Clear()
+        {
+            Unlocks.Clear();
+            Tries.Clear();
+            HandedOver.Clear();
+        }
+    }
 }
 
 /// <summary>

@@ -16,11 +16,12 @@ namespace QueueFlow.Persistence.Jobs;
 /// held past the write until <see cref="JobSagaRepositoryContextFactory"/> has sent what the message wrote to the
 /// outbox. A job loaded here is read without change tracking; it and a job the message starts are written by a
 /// <see cref="JobChangeBatch"/> (only the task rows that changed): lock and read, then write, two round trips. A message
-/// with one job has no transaction of its own: its one batched write is atomic by itself (an implicit transaction), so
-/// no row lock is held and no BEGIN or COMMIT is sent; the write of a loaded job goes to the process's
-/// <see cref="GroupCommit"/>, which commits it with the writes of other messages that wait at the same time (a new
-/// job's write takes the job's lock, so it runs on this message's own session). A message correlated by a query writes its jobs inside the
-/// factory's transaction instead. Only <see cref="Insert"/> (MassTransit's insert-on-initial, unused by the job saga)
+/// with one job has no transaction of its own: its job is locked and read by the process's <see cref="GroupRead"/> with
+/// the jobs of other messages that wait at the same time (on this message's own session if that one cannot take the
+/// lock without waiting), and its one batched write, atomic by itself (an implicit transaction), goes to the process's
+/// <see cref="GroupCommit"/>, which commits it with other messages' writes; no row lock is held and no BEGIN or COMMIT
+/// is sent (a new job's write takes the job's lock, so it runs on this message's own session). A message correlated by
+/// a query reads and writes its jobs inside the factory's transaction instead. Only <see cref="Insert"/> (MassTransit's insert-on-initial, unused by the job saga)
 /// goes through EF Core, in a transaction it begins.
 /// </summary>
 public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<Job, TMessage>

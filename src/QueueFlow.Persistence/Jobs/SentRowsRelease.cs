@@ -40,7 +40,7 @@ internal static class SentRowsRelease
 
     /// <summary>
     /// Deletes the sent rows of several messages in one transaction of the same kind (no wait for the disk, key
-    /// lookups), for <see cref="GroupCommit"/>; each message then releases its job's lock on its own session.
+    /// lookups), for <see cref="GroupCommit"/>; each message then releases its job's lock where it is held.
     /// </summary>
     public static async Task DeleteAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> sent)
     {

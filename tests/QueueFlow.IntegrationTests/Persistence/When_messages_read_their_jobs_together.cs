@@ -6,8 +6,9 @@ namespace QueueFlow.IntegrationTests.Persistence;
 
 /// <summary>
 /// The jobs of several messages are locked and read together, on one session of the process's own that holds each
-/// job's send lock until that job's message releases it. A job that session cannot lock without waiting (held by
-/// another session, or by itself for another message) or that has no row is left to the message's own session.
+/// job's send lock until that job's message releases it, or hands it to the job's next message waiting there. A job
+/// that session cannot lock without waiting (another session holds it) or that has no row is left to the message's own
+/// session.
 /// </summary>
 [Collection(PersistenceCollectionDefinition.Name)]
 public sealed class When_messages_read_their_jobs_together(PersistenceFixture fixture)
@@ -57,33 +58,63 @@ public sealed class When_messages_read_their_jobs_together(PersistenceFixture fi
     }
 
     [Fact]
-    public async Task Should_leave_to_the_message_a_job_held_elsewhere_held_here_already_or_not_started()
+    public async Task Should_leave_to_the_message_a_job_held_elsewhere_or_not_started()
     {
-        var (heldElsewhere, heldHere, notStarted) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var (heldElsewhere, notStarted) = (Guid.NewGuid(), Guid.NewGuid());
         await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         await using var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
         await using var reads = NewGroupRead();
         await ProbeJobRows.NewJob(heldElsewhere).ExecuteAsync(session, null, CancellationToken.None);
-        await ProbeJobRows.NewJob(heldHere).ExecuteAsync(session, null, CancellationToken.None);
         try
         {
             Assert.True(await session.ScalarAsync<bool>(ProbeSessions.TryLock(heldElsewhere)));
-            var first = await reads.ReadAsync(heldHere).WaitAsync(PersistenceFixture.Patience);
-            Assert.NotNull(first.Job);
 
-            // A second message of a job this session holds would be granted the lock again: it must wait on its own session.
-            Assert.Null((await reads.ReadAsync(heldHere).WaitAsync(PersistenceFixture.Patience)).Job);
             Assert.Null((await reads.ReadAsync(heldElsewhere).WaitAsync(PersistenceFixture.Patience)).Job);
             Assert.Null((await reads.ReadAsync(notStarted).WaitAsync(PersistenceFixture.Patience)).Job);
-            Assert.Equal("1 locks, 1 session", await HeldAsync(other));
+            Assert.Equal("0 locks, 0 session", await HeldAsync(other));
             Assert.True(await other.ScalarAsync<bool>(ProbeSessions.TryLock(notStarted)), "a job with no row should not be locked");
-
-            reads.Release(first);
-            await WaitUntilAsync(() => other.ScalarAsync<bool>(ProbeSessions.TryLock(heldHere)), "the released job's lock should come free");
         }
         finally
         {
-            await DeleteAsync(session, [heldElsewhere, heldHere]);
+            await DeleteAsync(session, [heldElsewhere]);
+        }
+    }
+
+    [Fact]
+    public async Task Should_hand_a_jobs_lock_to_its_next_message_here_when_the_one_before_releases_it()
+    {
+        var jobId = Guid.NewGuid();
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var reads = NewGroupRead();
+        await ProbeJobRows.NewJob(jobId).ExecuteAsync(session, null, CancellationToken.None);
+        try
+        {
+            var first = await reads.ReadAsync(jobId).WaitAsync(PersistenceFixture.Patience);
+            Assert.NotNull(first.Job);
+
+            // Trying again on the same session would be granted: the next message must wait for the first's release.
+            var next = reads.ReadAsync(jobId);
+            await reads.ReadAsync(Guid.NewGuid()).WaitAsync(PersistenceFixture.Patience);
+            Assert.False(next.IsCompleted, "the job's next message should wait while the first holds the lock");
+
+            // What the first message wrote, committed before it releases: the next one reads it.
+            await session.ExecuteAsync($"UPDATE queueflow.jobs SET history_count = 7 WHERE id = '{jobId}'");
+            reads.Release(first);
+            var handedOn = await next.WaitAsync(PersistenceFixture.Patience);
+
+            Assert.NotNull(handedOn.Job);
+            Assert.Equal(7, handedOn.Job.Job.HistoryCount);
+            Assert.Equal("1 locks, 1 session", await HeldAsync(session));
+            Assert.False(await session.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the lock should pass on without coming free");
+
+            // The first message's release, again, must not free the lock the next one holds now.
+            reads.Release(first);
+            reads.Release(handedOn);
+            await WaitUntilAsync(() => session.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the next message's release should free the lock");
+        }
+        finally
+        {
+            await DeleteAsync(session, [jobId]);
         }
     }
 
