@@ -6,7 +6,7 @@ namespace QueueFlow.Core.Jobs;
 /// <summary>
 /// One run of a workflow definition: the job saga's instance. Every change to a job is applied here,
 /// one message at a time, by <see cref="JobSagaStateMachine"/>; the repository persists it together with
-/// <see cref="PendingHistory"/> and <see cref="PendingMessages"/> in one transaction.
+/// its <see cref="Changes"/> in one transaction.
 /// </summary>
 public sealed class Job : SagaStateMachineInstance
 {
@@ -45,14 +45,8 @@ public sealed class Job : SagaStateMachineInstance
     /// <summary>The latest operator commands applied or refused, newest last, so a repeat is answered like the first.</summary>
     public List<AppliedCommand> AppliedCommands { get; set; } = [];
 
-    /// <summary>History entries made by the message being applied; written with the job, then cleared.</summary>
-    public List<JobHistoryEntry> PendingHistory { get; } = [];
-
-    /// <summary>Messages to send once the job's new state is committed (the transactional outbox).</summary>
-    public List<OutgoingMessage> PendingMessages { get; } = [];
-
-    /// <summary>Answers given to the message being applied, counted in the metrics once the job is committed.</summary>
-    public List<CommandOutcome> PendingOutcomes { get; } = [];
+    /// <summary>What the message being applied changed besides the job's own columns; written with the job, then cleared.</summary>
+    public JobChangeSet Changes { get; } = new();
 
     public JobTask? FindTask(string taskId) => Tasks.Find(t => t.TaskId == taskId);
 }

@@ -21,7 +21,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     public void Record(string kind, string? taskId = null, Guid? attemptId = null, string? from = null, string? to = null, string? detail = null)
     {
         job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry
+        job.Changes.History.Add(new JobHistoryEntry
         {
             JobId = job.CorrelationId,
             Sequence = job.HistoryCount,
@@ -37,17 +37,20 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         job.UpdatedAt = now;
     }
 
-    public void Publish(object message) => job.PendingMessages.Add(new OutgoingMessage(message, null, null, NewId.NextGuid()));
+    public void Publish(object message) => job.Changes.Messages.Add(new OutgoingMessage(message, MessageDestination.Published, NewId.NextGuid()));
 
-    /// <summary>Asks, through the outbox, for <paramref name="message"/> to come back to the saga at <paramref name="dueAt"/>.</summary>
-    public void ScheduleTimer(string key, DateTimeOffset dueAt, object message) =>
-        job.PendingMessages.Add(new OutgoingMessage(message, TimerRequest.Schedule(key, dueAt), null, NewId.NextGuid()));
+    /// <summary>Asks for <paramref name="message"/> to come back to the saga at <paramref name="dueAt"/>.</summary>
+    public void ScheduleTimer(string key, DateTimeOffset dueAt, object message) => job.Changes.Timers.Add(TimerChange.Set(key, dueAt, message));
 
-    public void CancelTimer(string key, object placeholder) =>
-        job.PendingMessages.Add(new OutgoingMessage(placeholder, TimerRequest.Cancel(key), null, NewId.NextGuid()));
+    /// <param name="message">What the timer would have sent, for the record.</param>
+    public void CancelTimer(string key, object message) => job.Changes.Timers.Add(TimerChange.Cancel(key, message));
+
+    /// <summary>Marks a task the caller changed (or is about to) as part of this command's change set.</summary>
+    public void Touch(JobTask task) => job.Changes.Touch(task);
 
     public void SetTaskStatus(JobTask task, TaskRunStatus to, string? reason = null)
     {
+        Touch(task);
         var from = task.Status;
 
         // Leaving Scheduled any other way than by its own timer: that timer must not start an attempt later.
@@ -82,6 +85,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             return;
         }
 
+        Touch(task);
         var taskDefinition = definition.TasksById[task.TaskId];
         var variables = JsonObjects.Parse(job.Variables);
         var (input, error) = InputTemplate.Resolve(taskDefinition.Input, variables, id => job.FindTask(id) is { Status: TaskRunStatus.Completed } t ? JsonObjects.Parse(t.Output) : null);
@@ -117,7 +121,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         if (task.Kind != TaskKind.Worker || task.Queue is null)
             return;
 
-        job.PendingMessages.Add(new OutgoingMessage(
+        job.Changes.Messages.Add(new OutgoingMessage(
             new RunTask
             {
                 JobId = job.CorrelationId,
@@ -132,8 +136,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
                 Deadline = task.Deadline,
                 DispatchedAt = now,
             },
-            TaskQueueDestination.For(task.Queue),
-            null,
+            new MessageDestination.Worker(task.Queue),
             NewId.NextGuid()));
     }
 
@@ -170,6 +173,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         if (task.AttemptId is not { } attemptId || task.FindAttempt(attemptId) is not { Status: TaskRunStatus.Running } attempt)
             return;
 
+        Touch(task);
         attempt.Status = status;
         attempt.Error = error;
         attempt.FinishState = finishState;
@@ -206,6 +210,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     {
         // Timers keep milliseconds; the task shows the time its timer will actually fire.
         at = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
+        Touch(task);
         task.ScheduledAt = at;
         SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
         ScheduleTimer(TimerKeys.ScheduledStart(job.CorrelationId, task.TaskId), at,
@@ -258,6 +263,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         foreach (var id in definition.LoopBody(loop))
         {
             var task = job.FindTask(id)!;
+            Touch(task);
             task.Iteration = iteration;
             task.TaskRunId = TaskRunIds.For(job.CorrelationId, task.TaskId, iteration);
             task.FinishState = null;
@@ -302,6 +308,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             return;
         }
 
+        Touch(task);
         task.EndedAt = now;
         SetTaskStatus(task, TaskRunStatus.Skipped, "no incoming transition was taken");
         foreach (var next in definition.ForwardOutgoing[id].Select(e => e.To).Distinct(StringComparer.Ordinal))
@@ -323,6 +330,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     /// </summary>
     public void FailTask(JobTask task, string error, string? reason = null, TaskRunStatus status = TaskRunStatus.Failed)
     {
+        Touch(task);
         task.Error = error;
         task.EndedAt = now;
         var policy = definition.TasksById[task.TaskId].OnFailure;
@@ -357,7 +365,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
     {
         Publish(message);
         foreach (var watcher in job.Watchers)
-            job.PendingMessages.Add(new OutgoingMessage(message, WatchDestination.For(watcher), null, NewId.NextGuid()));
+            job.Changes.Messages.Add(new OutgoingMessage(message, new MessageDestination.Watcher(watcher), NewId.NextGuid()));
     }
 
     // Normally nothing is open here; a forced completion can reach workflow_end past a running task.
@@ -397,6 +405,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         {
             if (job.Status != JobStatus.Running)
                 break;
+            Touch(task);
             task.Error = null;
             SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
             Dispatch(task);
@@ -412,6 +421,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         if (task.Status == TaskRunStatus.Pending)
             return;
 
+        Touch(task);
         CloseAttempt(task, TaskRunStatus.Cancelled, reason);
         task.Iteration++;
         task.FinishState = null;
@@ -438,6 +448,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         {
             if (task.Status == TaskRunStatus.Scheduled)
                 CancelTimer(TimerKeys.ScheduledStart(job.CorrelationId, task.TaskId), new StartScheduledTask { JobId = job.CorrelationId, TaskId = task.TaskId, Attempt = task.Attempt + 1 });
+            Touch(task);
             CloseAttempt(task, TaskRunStatus.Cancelled, reason);
             task.EndedAt = now;
             SetTaskStatus(task, TaskRunStatus.Cancelled, reason);

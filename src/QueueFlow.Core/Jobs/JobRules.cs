@@ -83,6 +83,7 @@ public sealed class JobRules(JobRulesOptions options)
             return Outcomes.Of(job, task, name, command.CommandId, CommandStatus.Rejected, reason);
         }
 
+        editor.Touch(task);
         if (command.Output is { ValueKind: JsonValueKind.Object } output)
             task.Output = JsonObjects.Merge(task.Output, output);
         if (command.Variables is { ValueKind: JsonValueKind.Object } variables)
@@ -126,6 +127,7 @@ public sealed class JobRules(JobRulesOptions options)
         if ((CheckObject(command.Output, "output") ?? CheckObject(command.Variables, "variables") ?? CheckRetry(command)) is { } invalid)
             return Outcomes.Rejected(job, task, name, command.CommandId, invalid, now);
 
+        job.Changes.Touch(task);
         if (command.Output is { ValueKind: JsonValueKind.Object } output)
             task.Output = JsonObjects.Merge(task.Output, output);
         if (command.Variables is { ValueKind: JsonValueKind.Object } variables)

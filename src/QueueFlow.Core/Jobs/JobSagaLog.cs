@@ -47,7 +47,7 @@ internal static partial class JobSagaLog
         if (!logger.IsEnabled(LogLevel.Information))
             return;
 
-        foreach (var entry in job.PendingHistory)
+        foreach (var entry in job.Changes.History)
         {
             var attempt = entry.TaskId is null ? 0 : job.FindTask(entry.TaskId)?.Attempt ?? 0;
             switch (entry.Kind)

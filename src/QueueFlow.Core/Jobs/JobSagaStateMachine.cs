@@ -65,57 +65,28 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
                     started => started.ThenAsync(SyncStateAsync),
                     refused => refused.Finalize()));
 
+        // Every command to an existing job, and the rule that applies it: each returns the answer, and what it changed
+        // is in the job's change set (Job.Changes), which the repository commits with the job.
         DuringAny(
-            When(StartJob)
-                .Then(c => Answer(c, JobRules.StartAgain(c.Saga, c.Message))),
-            When(CompleteTask)
-                .ThenAsync(async c => Answer(c, _rules.Complete(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(FailTask)
-                .ThenAsync(async c => Answer(c, _rules.Fail(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(SetTaskState)
-                .ThenAsync(async c => Answer(c, _stateRules.SetState(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(TaskHeartbeat)
-                .ThenAsync(async c => Answer(c, _timerRules.Heartbeat(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow()))),
-            When(StartScheduledTask)
-                .ThenAsync(async c => Answer(c, TimerRules.StartScheduled(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(TimeOutTaskAttempt)
-                .ThenAsync(async c => Answer(c, TimerRules.TimeOut(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(ExpireJob)
-                .ThenAsync(async c => Answer(c, TimerRules.Expire(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(PauseJob)
-                .ThenAsync(async c => Answer(c, _controlRules.Pause(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(ResumeJob)
-                .ThenAsync(async c => Answer(c, _controlRules.Resume(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(CancelJob)
-                .ThenAsync(async c => Answer(c, _controlRules.Cancel(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(RetryTask)
-                .ThenAsync(async c => Answer(c, TaskControlRules.Retry(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(ContinueJob)
-                .ThenAsync(async c => Answer(c, TaskControlRules.Continue(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(RevertJob)
-                .ThenAsync(async c => Answer(c, TaskControlRules.Revert(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
-                .ThenAsync(SyncStateAsync),
-            When(WatchJob)
-                .Then(c => Answer(c, WatchRules.Watch(c.Saga, c.Message, _time.GetUtcNow()))),
-            When(UnwatchJob)
-                .Then(c => Answer(c, WatchRules.Unwatch(c.Saga, c.Message, _time.GetUtcNow()))),
-            When(ClaimTask)
-                .Then(c => Answer(c, ManualTaskRules.Claim(c.Saga, c.Message, _time.GetUtcNow()))),
-            When(AssignTask)
-                .Then(c => Answer(c, ManualTaskRules.Assign(c.Saga, c.Message, _time.GetUtcNow()))),
-            When(ReleaseTask)
-                .Then(c => Answer(c, ManualTaskRules.Release(c.Saga, c.Message, _time.GetUtcNow()))));
+            When(StartJob).Then(c => Answer(c, JobRules.StartAgain(c.Saga, c.Message))),
+            Apply(CompleteTask, _rules.Complete),
+            Apply(FailTask, _rules.Fail),
+            Apply(SetTaskState, _stateRules.SetState),
+            Apply(TaskHeartbeat, _timerRules.Heartbeat),
+            Apply(StartScheduledTask, TimerRules.StartScheduled),
+            Apply(TimeOutTaskAttempt, TimerRules.TimeOut),
+            Apply(ExpireJob, TimerRules.Expire),
+            Apply(PauseJob, _controlRules.Pause),
+            Apply(ResumeJob, _controlRules.Resume),
+            Apply(CancelJob, _controlRules.Cancel),
+            Apply(RetryTask, TaskControlRules.Retry),
+            Apply(ContinueJob, TaskControlRules.Continue),
+            Apply(RevertJob, TaskControlRules.Revert),
+            Apply(WatchJob, WatchRules.Watch),
+            Apply(UnwatchJob, WatchRules.Unwatch),
+            Apply(ClaimTask, ManualTaskRules.Claim),
+            Apply(AssignTask, ManualTaskRules.Assign),
+            Apply(ReleaseTask, ManualTaskRules.Release));
 
         SetCompletedWhenFinalized();
     }
@@ -145,6 +116,18 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
     public Event<ClaimTask> ClaimTask { get; private set; } = null!;
     public Event<AssignTask> AssignTask { get; private set; } = null!;
     public Event<ReleaseTask> ReleaseTask { get; private set; } = null!;
+
+    /// <summary>Applies <paramref name="rule"/> to the job with its workflow's definition, answers, and follows the job's status.</summary>
+    EventActivityBinder<Job, T> Apply<T>(Event<T> command, Func<Job, WorkflowDefinition, T, DateTimeOffset, CommandOutcome> rule)
+        where T : class =>
+        When(command)
+            .ThenAsync(async c => Answer(c, rule(c.Saga, await DefinitionOf(c), c.Message, _time.GetUtcNow())))
+            .ThenAsync(SyncStateAsync);
+
+    /// <summary>Applies a <paramref name="rule"/> that needs no definition (it leaves the job's status as it is) and answers.</summary>
+    EventActivityBinder<Job, T> Apply<T>(Event<T> command, Func<Job, T, DateTimeOffset, CommandOutcome> rule)
+        where T : class =>
+        When(command).Then(c => Answer(c, rule(c.Saga, c.Message, _time.GetUtcNow())));
 
     /// <summary>A command to one job, correlated by its job id; for a job that does not exist it is answered at once.</summary>
     void CommandEvent<T>(Expression<Func<Event<T>>> property, Func<T, Guid> jobId, Func<T, string?> taskId, Func<T, Guid?> commandId, CommandStatus unknownJob = CommandStatus.Rejected)
@@ -242,11 +225,11 @@ public sealed class JobSagaStateMachine : MassTransitStateMachine<Job>
         JobSagaLog.Outcome(_logger, outcome);
         ReplayProvenance.Record(context.Saga, context, outcome, _time.GetUtcNow());
         JobSagaLog.TaskTransitions(_logger, context.Saga);
-        context.Saga.PendingOutcomes.Add(outcome);
+        context.Saga.Changes.Outcomes.Add(outcome);
         if (context.ResponseAddress is { } responseAddress)
-            context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, responseAddress, context.RequestId, NewId.NextGuid()));
+            context.Saga.Changes.Messages.Add(new OutgoingMessage(outcome, new MessageDestination.Reply(responseAddress, context.RequestId), NewId.NextGuid()));
         else if (outcome.Status != CommandStatus.Accepted)
-            context.Saga.PendingMessages.Add(new OutgoingMessage(outcome, null, null, NewId.NextGuid()));
+            context.Saga.Changes.Messages.Add(new OutgoingMessage(outcome, MessageDestination.Published, NewId.NextGuid()));
     }
 
     Task AnswerNowAsync(ConsumeContext context, CommandOutcome outcome)

@@ -55,6 +55,7 @@ public static class ManualTaskRules
         if (holder != command.User)
             return CommandLog.Remember(job, Outcomes.Rejected(job, task, name, command.CommandId, $"task '{task.TaskId}' is held by '{holder}': only '{holder}' may release it (assign it to hand it over)", now));
 
+        job.Changes.Touch(task);
         task.Assignee = null;
         task.AssignedBy = null;
         task.AssignedAt = null;
@@ -97,6 +98,7 @@ public static class ManualTaskRules
     static void Hold(Job job, JobTask task, string user, string? by, Guid? commandId, DateTimeOffset now, string kind)
     {
         var previous = task.Assignee;
+        job.Changes.Touch(task);
         task.Assignee = user;
         task.AssignedBy = by;
         task.AssignedAt = now;
@@ -106,7 +108,7 @@ public static class ManualTaskRules
     static void Record(Job job, JobTask task, Guid? commandId, DateTimeOffset now, string kind, string? from, string? to)
     {
         job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry
+        job.Changes.History.Add(new JobHistoryEntry
         {
             JobId = job.CorrelationId,
             Sequence = job.HistoryCount,

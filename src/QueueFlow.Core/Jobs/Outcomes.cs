@@ -44,7 +44,7 @@ internal static class Outcomes
     static void Record(Job job, string? taskId, Guid? attemptId, string command, Guid? commandId, CommandStatus status, string reason, DateTimeOffset now)
     {
         job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry
+        job.Changes.History.Add(new JobHistoryEntry
         {
             JobId = job.CorrelationId,
             Sequence = job.HistoryCount,

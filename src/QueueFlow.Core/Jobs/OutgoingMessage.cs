@@ -5,7 +5,6 @@ namespace QueueFlow.Core.Jobs;
 /// to RabbitMQ after commit, so nothing is sent that the database does not show.
 /// </summary>
 /// <param name="Message">A message contract instance.</param>
-/// <param name="Destination">Where to send it (e.g. <c>queue:billing</c> or a response address); null publishes it.</param>
-/// <param name="RequestId">Set on replies so request clients match them.</param>
+/// <param name="Destination">Where it goes.</param>
 /// <param name="MessageId">The id the message is sent with; consumers deduplicate on it.</param>
-public sealed record OutgoingMessage(object Message, Uri? Destination, Guid? RequestId, Guid MessageId);
+public sealed record OutgoingMessage(object Message, MessageDestination Destination, Guid MessageId);

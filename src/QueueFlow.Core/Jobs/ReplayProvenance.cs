@@ -28,7 +28,7 @@ public static class ReplayProvenance
 
         var by = context.Headers.Get<string>(ReplayedByHeader) ?? "unknown";
         job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry
+        job.Changes.History.Add(new JobHistoryEntry
         {
             JobId = job.CorrelationId,
             Sequence = job.HistoryCount,

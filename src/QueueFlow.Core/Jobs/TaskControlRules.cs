@@ -40,6 +40,7 @@ public static class TaskControlRules
         if (job.Status == JobStatus.Failed)
             editor.Revive(reason, new HashSet<string>(StringComparer.Ordinal) { task.TaskId });
 
+        editor.Touch(task);
         task.Error = null;
         editor.SetTaskStatus(task, TaskRunStatus.Scheduled, reason);
         editor.Dispatch(task);

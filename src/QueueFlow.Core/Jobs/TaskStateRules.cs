@@ -87,6 +87,7 @@ public sealed class TaskStateRules(JobRules rules, JobRulesOptions options)
     static CommandOutcome Apply(Job job, WorkflowDefinition definition, JobTask task, SetTaskState command, DateTimeOffset now)
     {
         var editor = new JobEditor(job, definition, now, command.CommandId);
+        editor.Touch(task);
         var active = task.Status is TaskRunStatus.Pending or TaskRunStatus.Scheduled or TaskRunStatus.Running or TaskRunStatus.Paused;
         if (command.Output is { ValueKind: JsonValueKind.Object } output)
             task.Output = JsonObjects.Merge(task.Output, output);

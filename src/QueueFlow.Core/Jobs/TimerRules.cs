@@ -46,6 +46,7 @@ public sealed class TimerRules(JobRules rules)
             ? $"no heartbeat for {taskDefinition.HeartbeatTimeout?.TotalSeconds}s"
             : $"timed out after {taskDefinition.Timeout?.TotalSeconds}s";
         var editor = new JobEditor(job, definition, now, null);
+        editor.Touch(task);
         editor.CloseAttempt(task, TaskRunStatus.TimedOut, error);
         task.Error = error;
         if (taskDefinition.RetryOnTimeout && task.Attempt <= taskDefinition.Retries)
@@ -84,6 +85,7 @@ public sealed class TimerRules(JobRules rules)
         if (rules.CheckObject(command.Details, "details") is { } invalid)
             return Outcomes.Rejected(job, task, name, null, invalid, now);
 
+        job.Changes.Touch(task);
         attempt.LastHeartbeatAt = now;
         attempt.Progress = command.Progress ?? attempt.Progress;
         if (command.Details is { ValueKind: JsonValueKind.Object } details)

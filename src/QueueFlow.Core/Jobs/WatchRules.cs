@@ -57,7 +57,7 @@ public static class WatchRules
     static void Record(Job job, Guid? commandId, DateTimeOffset now, string kind, string watcher)
     {
         job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry { JobId = job.CorrelationId, Sequence = job.HistoryCount, At = now, Kind = kind, CommandId = commandId, Detail = watcher });
+        job.Changes.History.Add(new JobHistoryEntry { JobId = job.CorrelationId, Sequence = job.HistoryCount, At = now, Kind = kind, CommandId = commandId, Detail = watcher });
         job.UpdatedAt = now;
     }
 }

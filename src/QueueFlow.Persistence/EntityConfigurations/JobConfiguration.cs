@@ -40,9 +40,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasMany(j => j.Tasks).WithOne().HasForeignKey(t => t.JobId)
             .HasConstraintName("fk_job_tasks_jobs_job_id").OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(j => j.Tasks).AutoInclude(false);
-        builder.Ignore(j => j.PendingHistory);
-        builder.Ignore(j => j.PendingMessages);
-        builder.Ignore(j => j.PendingOutcomes);
+        builder.Ignore(j => j.Changes);
 
         // One index per filter combination of GET /api/jobs, each ending in its order (created_at, id), so a keyset page
         // (a row comparison on that pair) is one index range scan however deep it is. A time range bounds created_at

@@ -48,8 +48,6 @@ internal sealed class JobChangeBatch
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
         """;
 
-    private const string DeleteTask = "DELETE FROM queueflow.job_tasks WHERE job_id = $1 AND task_id = $2";
-
     // For this transaction only: the count triggers (migration StatusCountsByWriter) skip the rows this batch writes,
     // which it counts itself; and the statements run with the plans TaskRowsUpdate needs: generic (a plan made for the
     // actual arrays costs a planning per call) and keyed (see IndexLookups). Set back to the defaults at the end when the
@@ -113,7 +111,7 @@ internal sealed class JobChangeBatch
     }
 
     /// <summary>Deletes the job row; its task rows, <paramref name="tasks"/> as read, go with it by the foreign key's cascade.</summary>
-    public void DeleteJobRow(Guid jobId, uint rowVersion, (JobStatus Status, string Workflow) loaded, IEnumerable<JobTask> tasks)
+    public void DeleteJobRow(Guid jobId, uint rowVersion, (JobStatus Status, string Workflow) loaded, IEnumerable<CountedTask> tasks)
     {
         _jobId = jobId;
         _counts.Job(loaded.Workflow, loaded.Status, -1);
@@ -122,8 +120,8 @@ internal sealed class JobChangeBatch
         _job = Add(DeleteJob, Value(jobId, NpgsqlDbType.Uuid), Value(rowVersion, NpgsqlDbType.Xid));
     }
 
-    /// <param name="before">The task's row as read, for the counts.</param>
-    public void UpdateTaskRow(JobTask task, JobTask before)
+    /// <param name="before">The task's queue and status as read, for the counts.</param>
+    public void UpdateTaskRow(JobTask task, CountedTask before)
     {
         _counts.Task(before.Queue, before.Status, -1);
         _counts.Task(task.Queue, task.Status, +1);
@@ -135,14 +133,6 @@ internal sealed class JobChangeBatch
     {
         _counts.Task(task.Queue, task.Status, +1);
         AddTask(InsertTask, task);
-    }
-
-    /// <param name="before">The task's row as read.</param>
-    public void DeleteTaskRow(JobTask before)
-    {
-        _counts.Task(before.Queue, before.Status, -1);
-        Add(DeleteTask, Value(before.JobId, NpgsqlDbType.Uuid), Value(before.TaskId, NpgsqlDbType.Varchar));
-        TaskRows++;
     }
 
     /// <summary>Written with the other writes' entries in one statement (<see cref="HistoryRowsInsert"/>).</summary>

@@ -15,7 +15,7 @@ namespace QueueFlow.Persistence.Jobs;
 /// which every writer of a job holds, so changes to one job are applied one at a time across instances; the lock is
 /// held past the write until <see cref="JobSagaRepositoryContextFactory"/> has sent what the message wrote to the
 /// outbox. A job loaded here is read without change tracking; it and a job the message starts are written by a
-/// <see cref="JobChangeBatch"/> (only the task rows that changed): lock and read, then write, two round trips. A message
+/// <see cref="JobChangeBatch"/> (only the task rows its change set names): lock and read, then write, two round trips. A message
 /// with one job has no transaction of its own: its job is locked and read by the process's <see cref="GroupRead"/> with
 /// the jobs of other messages that wait at the same time (on this message's own session if that one cannot take the
 /// lock without waiting), and its one batched write, atomic by itself (an implicit transaction), goes to the process's
@@ -38,11 +38,12 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     private readonly GroupCommit? _groupCommit;
     private readonly GroupRead? _groupRead;
 
-    // The job as Load read it (untracked), its row version, and a copy of each task row as read, keyed by task id.
+    // The job as Load read it (untracked), its row version, and each task's queue and status as read, keyed by task id,
+    // for the status counts (what the write changes is the job's change set, not a comparison with these).
     private Job? _loaded;
     private uint _loadedRowVersion;
     private (Contracts.JobStatus Status, string Workflow) _loadedCounted;
-    private Dictionary<string, JobTask> _loadedTasks = [];
+    private Dictionary<string, CountedTask> _loadedTasks = [];
 
     internal JobSagaRepositoryContext(
         QueueFlowDbContext db,
@@ -136,8 +137,8 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         JobId = correlationId;
 
         // The lock, the row version and the job with its tasks in one round trip, shared with other messages' where it
-        // can be (a job another session holds is locked here, waiting); untracked: the write compares against the
-        // copies taken here instead of EF Core's snapshots of every row and jsonb.
+        // can be (a job another session holds is locked here, waiting); untracked: the write takes what changed from the
+        // job's change set instead of EF Core's snapshots of every row and jsonb.
         if (GroupLock is not null)
             throw new InvalidOperationException("A message loads its job once: its group-held lock would keep its own session waiting.");
         LockedJob? locked = null;
@@ -158,7 +159,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         _loadedRowVersion = locked.RowVersion;
         _loadedCounted = (locked.Job.Status, locked.Job.Workflow);
         _loaded = locked.Job;
-        _loadedTasks = locked.Job.Tasks.ToDictionary(t => t.TaskId, JobTaskSnapshot.Copy, StringComparer.Ordinal);
+        _loadedTasks = locked.Job.Tasks.ToDictionary(t => t.TaskId, t => new CountedTask(t.Queue, t.Status), StringComparer.Ordinal);
 
         return await _factory.CreateSagaConsumeContext(_db, _context, locked.Job, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
@@ -245,11 +246,12 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     }
 
     /// <summary>
-    /// Writes the job that <see cref="Load"/> read: its row, the task rows that differ from what was read (a task
-    /// added or removed since is inserted or deleted), its history and its outbox rows, in one batch.
+    /// Writes the job that <see cref="Load"/> read: its row, the task rows its change set names (the rules never remove
+    /// a task: a job's tasks are its definition's, made when it starts), its history and its outbox rows, in one batch.
     /// </summary>
     private async Task WriteLoadedAsync(Job job, bool delete)
     {
+        var tasks = job.Changes.Tasks.ToList();
         var (history, outbox) = TakePending(job);
         var batch = new JobChangeBatch();
         if (delete)
@@ -259,18 +261,13 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         else
         {
             batch.UpdateJobRow(job, _loadedRowVersion, _loadedCounted);
-            var current = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var task in job.Tasks)
+            foreach (var task in tasks)
             {
-                current.Add(task.TaskId);
-                if (!_loadedTasks.TryGetValue(task.TaskId, out var before))
-                    batch.InsertTaskRow(task);
-                else if (!JobTaskSnapshot.Same(before, task))
+                if (_loadedTasks.TryGetValue(task.TaskId, out var before))
                     batch.UpdateTaskRow(task, before);
+                else
+                    batch.InsertTaskRow(task);
             }
-
-            foreach (var before in _loadedTasks.Values.Where(t => !current.Contains(t.TaskId)))
-                batch.DeleteTaskRow(before);
         }
 
         await ExecuteAsync(batch, history, outbox).ConfigureAwait(false);
@@ -297,40 +294,41 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         TaskRowsWritten += batch.TaskRows;
     }
 
-    /// <summary>Moves the job's pending history and messages into rows of this message's transaction.</summary>
+    /// <summary>Moves the job's change set's history, timers and messages into rows of this message's transaction.</summary>
     private (List<JobHistoryEntry> History, List<OutboxMessage> Outbox) TakePending(Job job)
     {
         // Latency is measured from the message's receipt, so time spent waiting for the job's lock counts too.
         var receivedAt = _clock.GetUtcNow() - _context.ReceiveContext.ElapsedTime;
         var trace = Activity.Current;
-        var history = job.PendingHistory.ToList();
-        var outbox = new List<OutboxMessage>(job.PendingMessages.Count);
-        foreach (var message in job.PendingMessages)
+        var changes = job.Changes;
+        var history = changes.History.ToList();
+        var outbox = new List<OutboxMessage>(changes.Timers.Count + changes.Messages.Count);
+
+        // Timers first: a timer is in the store before anything its job sent can be answered (the relay sends a
+        // job's rows in order), and a removal and a new timer under one key keep their order.
+        foreach (var timer in changes.Timers)
+            outbox.Add(OutboxMessages.ToRow(job.CorrelationId, timer, receivedAt, trace));
+        foreach (var message in changes.Messages)
         {
-            // The fanout copy of a task event is opt-in (OutboxRelayOptions.PublishTaskStateChanged); watchers' copies have a destination.
-            if (!_publishTaskStateChanged && message is { Destination: null, Message: Contracts.TaskStateChanged })
+            // The fanout copy of a task event is opt-in (OutboxRelayOptions.PublishTaskStateChanged); watchers' copies have their own destination.
+            if (!_publishTaskStateChanged && message is { Destination: MessageDestination.Publish, Message: Contracts.TaskStateChanged })
                 continue;
 
-            var row = OutboxMessages.ToRow(job.CorrelationId, message, receivedAt, trace);
-            outbox.Add(row);
-            Written.Add(row);
+            outbox.Add(OutboxMessages.ToRow(job.CorrelationId, message, receivedAt, trace));
         }
 
+        Written.AddRange(outbox);
         Workflow = job.Workflow;
         CommittedHistory.AddRange(history);
-        CommittedOutcomes.AddRange(job.PendingOutcomes);
-        job.PendingHistory.Clear();
-        job.PendingMessages.Clear();
-        job.PendingOutcomes.Clear();
+        CommittedOutcomes.AddRange(changes.Outcomes);
+        changes.Clear();
         return (history, outbox);
     }
 
     private void Forget(Job job)
     {
         // Nothing of this message may reach the database; the factory rolls the transaction back or commits nothing of it.
-        job.PendingHistory.Clear();
-        job.PendingMessages.Clear();
-        job.PendingOutcomes.Clear();
+        job.Changes.Clear();
         Written.Clear();
         _loaded = null;
         _db.ChangeTracker.Clear();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Scheduling;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -14,18 +15,38 @@ internal static class OutboxMessages
 
     /// <param name="causedAt">When the message that caused the row was received.</param>
     /// <param name="trace">The span the job change runs in; its context goes with the row.</param>
-    public static OutboxMessage ToRow(Guid jobId, OutgoingMessage message, DateTimeOffset causedAt, Activity? trace)
+    public static OutboxMessage ToRow(Guid jobId, OutgoingMessage message, DateTimeOffset causedAt, Activity? trace) =>
+        ToRow(jobId, message.MessageId, message.Message, AddressOf(message.Destination), (message.Destination as MessageDestination.Reply)?.RequestId, causedAt, trace);
+
+    /// <summary>A timer's row: the relay hands it to the timer store instead of the broker.</summary>
+    public static OutboxMessage ToRow(Guid jobId, TimerChange timer, DateTimeOffset causedAt, Activity? trace) =>
+        ToRow(jobId, timer.Id, timer.Message, timer.Timer.DueAt is { } dueAt ? TimerRequest.Schedule(timer.Timer.Key, dueAt) : TimerRequest.Cancel(timer.Timer.Key), null, causedAt, trace);
+
+    /// <summary>
+    /// The destination as the outbox row keeps it: null to publish, <c>task:</c> and <c>watch:</c> for the names the relay
+    /// turns into the broker's (see <see cref="TaskQueueDestination"/>, <see cref="WatchDestination"/>), a reply's address as is.
+    /// </summary>
+    public static Uri? AddressOf(MessageDestination destination) => destination switch
     {
-        var type = message.Message.GetType();
+        MessageDestination.Publish => null,
+        MessageDestination.Worker worker => TaskQueueDestination.For(worker.Queue),
+        MessageDestination.Watcher watcher => WatchDestination.For(watcher.Name),
+        MessageDestination.Reply reply => reply.Address,
+        _ => throw new ArgumentOutOfRangeException(nameof(destination), destination, "no outbox address for this destination"),
+    };
+
+    private static OutboxMessage ToRow(Guid jobId, Guid messageId, object message, Uri? destination, Guid? requestId, DateTimeOffset causedAt, Activity? trace)
+    {
+        var type = message.GetType();
         var traced = trace is { IdFormat: ActivityIdFormat.W3C };
         return new OutboxMessage
         {
-            MessageId = message.MessageId,
+            MessageId = messageId,
             JobId = jobId,
             MessageType = type.FullName ?? type.Name,
-            Destination = message.Destination,
-            RequestId = message.RequestId,
-            Body = JsonSerializer.Serialize(message.Message, type, Json),
+            Destination = destination,
+            RequestId = requestId,
+            Body = JsonSerializer.Serialize(message, type, Json),
             CreatedAt = causedAt,
             TraceParent = traced ? trace!.Id : null,
             TraceState = traced && trace!.TraceStateString is { Length: > 0 and <= MaxTraceStateLength } state ? state : null,

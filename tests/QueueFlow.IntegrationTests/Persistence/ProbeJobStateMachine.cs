@@ -74,6 +74,7 @@ public sealed class ProbeJobStateMachine : MassTransitStateMachine<Job>
         job.Errors.Add(new JobError(FirstTask, "touched", job.UpdatedAt));
 
         var task = job.FindTask(FirstTask)!;
+        job.Changes.Touch(task);
         task.Attempt++;
         task.AttemptId = Guid.NewGuid();
         task.Status = TaskRunStatus.Running;
@@ -89,7 +90,7 @@ public sealed class ProbeJobStateMachine : MassTransitStateMachine<Job>
     private static void Record(Job job, string kind)
     {
         job.HistoryCount++;
-        job.PendingHistory.Add(new JobHistoryEntry
+        job.Changes.History.Add(new JobHistoryEntry
         {
             JobId = job.CorrelationId,
             Sequence = job.HistoryCount,
@@ -100,9 +101,8 @@ public sealed class ProbeJobStateMachine : MassTransitStateMachine<Job>
     }
 
     private static void Announce(Job job, JobStatus? from, JobStatus to) =>
-        job.PendingMessages.Add(new OutgoingMessage(
+        job.Changes.Messages.Add(new OutgoingMessage(
             new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, From = from, To = to, At = DateTimeOffset.UtcNow },
-            null,
-            null,
+            MessageDestination.Published,
             Guid.NewGuid()));
 }

@@ -13,7 +13,7 @@ public sealed class ChildJobTests : JobSagaScenario
 {
     Job Child(Guid id) => Saga.Sagas.Contains(id) ?? throw new InvalidOperationException($"child job {id} does not exist");
 
-    static IEnumerable<T> Sent<T>(Job job) => job.PendingMessages.Where(m => m.Destination is null).Select(m => m.Message).OfType<T>();
+    static IEnumerable<T> Sent<T>(Job job) => job.Changes.Messages.Where(m => m.Destination == MessageDestination.Published).Select(m => m.Message).OfType<T>();
 
     async Task<Job> StartChildAsync()
     {

@@ -24,8 +24,8 @@ public sealed class When_a_job_is_controlled : JobSagaScenario
         Assert.Equal(JobStatus.Paused, outcome.JobStatus);
         Assert.Equal(JobStatus.Paused, Job.Status);
         Assert.Equal(nameof(JobStatus.Paused), Job.CurrentState);
-        Assert.Contains(Job.PendingMessages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Running, To: JobStatus.Paused, Reason: "maintenance" });
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "JobPaused" && h.Detail == "maintenance");
+        Assert.Contains(Job.Changes.Messages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Running, To: JobStatus.Paused, Reason: "maintenance" });
+        Assert.Contains(Job.Changes.History, h => h.Kind == "JobPaused" && h.Detail == "maintenance");
 
         // The attempt already running goes on.
         Assert.Equal(TaskRunStatus.Running, Task("a").Status);
@@ -120,7 +120,7 @@ public sealed class When_a_job_is_controlled : JobSagaScenario
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
         Assert.Contains("not paused", outcome.Reason, StringComparison.Ordinal);
         Assert.Equal(JobStatus.Running, Job.Status);
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "CommandRejected" && h.Detail!.StartsWith("ResumeJob", StringComparison.Ordinal));
+        Assert.Contains(Job.Changes.History, h => h.Kind == "CommandRejected" && h.Detail!.StartsWith("ResumeJob", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class When_a_job_is_controlled : JobSagaScenario
         Assert.Equal(TaskRunStatus.Cancelled, Task("a").Status);
         Assert.Equal(TaskRunStatus.Cancelled, Task("a").FindAttempt(attempt)!.Status);
         Assert.Contains(Timers, t => t.Request.IsCancel && t.Request.Key == TimerKeys.StartToClose(JobId, "a", attempt));
-        Assert.Contains(Job.PendingMessages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { To: JobStatus.Cancelled, Reason: "no longer needed" });
+        Assert.Contains(Job.Changes.Messages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { To: JobStatus.Cancelled, Reason: "no longer needed" });
 
         var late = await CompleteAsync("a", attemptId: attempt);
 

@@ -12,10 +12,10 @@ public sealed class When_a_task_fails_is_retried_or_times_out
     {
         var jobId = Guid.NewGuid();
         var job = new Job { CorrelationId = jobId, Tasks = [new JobTask { JobId = jobId, TaskId = "charge", Attempt = 2 }] };
-        job.PendingHistory.Add(Entry(jobId, "TaskScheduled", "Running", "attempt 1 failed, retry 1 of 2: card declined"));
-        job.PendingHistory.Add(Entry(jobId, "TaskFailed", "Running", "card declined"));
-        job.PendingHistory.Add(Entry(jobId, "TaskTimedOut", "Running", "no heartbeat for 30 s"));
-        job.PendingHistory.Add(Entry(jobId, "TaskScheduled", "Pending", "the job is paused"));
+        job.Changes.History.Add(Entry(jobId, "TaskScheduled", "Running", "attempt 1 failed, retry 1 of 2: card declined"));
+        job.Changes.History.Add(Entry(jobId, "TaskFailed", "Running", "card declined"));
+        job.Changes.History.Add(Entry(jobId, "TaskTimedOut", "Running", "no heartbeat for 30 s"));
+        job.Changes.History.Add(Entry(jobId, "TaskScheduled", "Pending", "the job is paused"));
         var logger = new CapturingLogger();
 
         JobSagaLog.TaskTransitions(logger, job);

@@ -13,11 +13,12 @@ namespace QueueFlow.UnitTests.Jobs;
 /// <summary>
 /// The job saga on MassTransit's in-memory harness with an in-memory repository: the rules and the
 /// state machine's wiring, without a broker or a database. Messages the saga decides to send stay
-/// in <see cref="Job.PendingMessages"/>, since relaying them is the real repository's work.
+/// in the job's <see cref="Job.Changes"/>, since relaying them is the real repository's work.
 /// </summary>
 public abstract class JobSagaScenario : IAsyncLifetime
 {
     ServiceProvider _provider = null!;
+    readonly ChangeSetCheck _changeSetCheck = new();
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
     protected ITestHarness Harness { get; private set; } = null!;
@@ -35,7 +36,7 @@ public abstract class JobSagaScenario : IAsyncLifetime
             .AddSingleton<TimerRules>()
             .AddSingleton<JobControlRules>()
             .AddSingleton<TimeProvider>(Clock)
-            .AddMassTransitTestHarness(x => x.AddSagaStateMachine<JobSagaStateMachine, Job>().InMemoryRepository())
+            .AddMassTransitTestHarness(x => x.AddSagaStateMachine<JobSagaStateMachine, Job>(saga => saga.UseFilter(_changeSetCheck)).InMemoryRepository())
             .BuildServiceProvider(true);
         Harness = _provider.GetRequiredService<ITestHarness>();
         Harness.TestTimeout = TimeSpan.FromSeconds(10);
@@ -47,13 +48,19 @@ public abstract class JobSagaScenario : IAsyncLifetime
         Saga = Harness.GetSagaStateMachineHarness<JobSagaStateMachine, Job>();
     }
 
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+
+        // Every scenario also checks that the rules named each task they changed (see ChangeSetCheck).
+        Assert.Empty(_changeSetCheck.Misses);
+    }
 
     protected Job Job => Saga.Sagas.Contains(JobId) ?? throw new InvalidOperationException($"job {JobId} does not exist");
 
     protected JobTask Task(string taskId) => Job.FindTask(taskId)!;
 
-    protected IEnumerable<RunTask> Dispatches => Job.PendingMessages.Select(m => m.Message).OfType<RunTask>();
+    protected IEnumerable<RunTask> Dispatches => Job.Changes.Messages.Select(m => m.Message).OfType<RunTask>();
 
     protected async Task StartAsync(string workflow, string? variables = null, DateTimeOffset? scheduledAt = null)
     {
@@ -92,9 +99,9 @@ public abstract class JobSagaScenario : IAsyncLifetime
             CommandId = NewId.NextGuid(),
         });
 
-    /// <summary>Timer requests the saga has queued, by destination (<c>timer:schedule?key=…</c>).</summary>
+    /// <summary>Timers the saga has set or removed, in order.</summary>
     protected IEnumerable<(TimerRequest Request, object Message)> Timers =>
-        Job.PendingMessages.Select(m => (Request: TimerRequest.From(m.Destination), m.Message)).Where(t => t.Request is not null).Select(t => (t.Request!, t.Message));
+        Job.Changes.Timers.Select(t => (t.Timer, t.Message));
 
     /// <summary>Does what the durable timer would: delivers the newest scheduled message of that type for the task.</summary>
     protected async Task<CommandOutcome> FireTimerAsync<T>(Func<T, bool> which)
@@ -115,8 +122,8 @@ public abstract class JobSagaScenario : IAsyncLifetime
             c.ResponseAddress = new Uri("queue:test-replies");
         });
         Assert.True(await Saga.Consumed.Any<T>(m => m.Context.RequestId == requestId), $"{typeof(T).Name} was not consumed");
-        var reply = Job.PendingMessages.Single(m => m.RequestId == requestId);
-        Assert.Equal(new Uri("queue:test-replies"), reply.Destination);
+        var reply = Job.Changes.Messages.Single(m => m.Destination is MessageDestination.Reply r && r.RequestId == requestId);
+        Assert.Equal(new Uri("queue:test-replies"), ((MessageDestination.Reply)reply.Destination).Address);
         return Assert.IsType<CommandOutcome>(reply.Message);
     }
 }

@@ -20,9 +20,9 @@ public sealed class When_a_job_is_started : JobSagaScenario
         Assert.Equal(1, dispatch.Attempt);
         Assert.Equal("""{"order":"O-1"}""", dispatch.Input.GetRawText());
         Assert.Equal(Clock.GetUtcNow().AddSeconds(30), dispatch.Deadline);
-        Assert.Equal("work.a", TaskQueueDestination.QueueOf(Job.PendingMessages.Single(m => m.Message is RunTask).Destination));
+        Assert.Equal(new MessageDestination.Worker("work.a"), Job.Changes.Messages.Single(m => m.Message is RunTask).Destination);
         Assert.Equal(TaskRunStatus.Pending, Task("b").Status);
-        Assert.Contains(Job.PendingMessages, m => m.Message is JobStateChanged { To: JobStatus.Running });
+        Assert.Contains(Job.Changes.Messages, m => m.Message is JobStateChanged { To: JobStatus.Running });
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class When_parallel_branches_complete : JobSagaScenario
         Assert.Equal(JobStatus.Completed, Job.Status);
         Assert.Equal("Completed", Job.CurrentState);
         Assert.Equal("""{"packed":true}""", Task("c").Output);
-        Assert.Contains(Job.PendingMessages, m => m.Message is JobCompleted);
+        Assert.Contains(Job.Changes.Messages, m => m.Message is JobCompleted);
         Assert.Equal(["a", "b", "c", "d"], Dispatches.Select(x => x.TaskId).Order());
     }
 }
@@ -162,7 +162,7 @@ public sealed class When_a_task_fails : JobSagaScenario
         Assert.Equal(TaskRunStatus.Failed, last.TaskStatus);
         Assert.Equal(JobStatus.Failed, Job.Status);
         Assert.Equal(new JobError("a", "second", Clock.GetUtcNow()), Assert.Single(Job.Errors));
-        Assert.Contains(Job.PendingMessages, m => m.Message is JobFailed);
+        Assert.Contains(Job.Changes.Messages, m => m.Message is JobFailed);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class When_a_completion_is_not_acceptable : JobSagaScenario
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
         Assert.Equal("the completion was denied: four-eyes check failed", outcome.Reason);
         Assert.Equal(TaskRunStatus.Running, Task("check").Status);
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "CompletionDenied" && h.Detail == outcome.Reason);
+        Assert.Contains(Job.Changes.History, h => h.Kind == "CompletionDenied" && h.Detail == outcome.Reason);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class When_a_manual_task_is_held : JobSagaScenario
         Assert.Equal(CommandStatus.Accepted, claimed.Status);
         Assert.Equal(("alice", "alice"), (Task("review").Assignee, Task("review").AssignedBy));
         Assert.Equal(Clock.GetUtcNow(), Task("review").AssignedAt);
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "TaskClaimed" && h.TaskId == "review" && h.To == "alice");
+        Assert.Contains(Job.Changes.History, h => h.Kind == "TaskClaimed" && h.TaskId == "review" && h.To == "alice");
 
         var byBob = await FinishAsync("bob");
         Assert.Equal(CommandStatus.Rejected, byBob.Status);
@@ -126,7 +126,7 @@ public sealed class When_a_manual_task_is_held : JobSagaScenario
 
         Assert.Equal(CommandStatus.Accepted, outcome.Status);
         Assert.Equal(("carol", "lead"), (Task("review").Assignee, Task("review").AssignedBy));
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "TaskAssigned" && h.From == "alice" && h.To == "carol");
+        Assert.Contains(Job.Changes.History, h => h.Kind == "TaskAssigned" && h.From == "alice" && h.To == "carol");
         Assert.Equal(CommandStatus.Rejected, (await FinishAsync("alice")).Status);
         Assert.Equal(CommandStatus.Accepted, (await FinishAsync("carol")).Status);
     }
@@ -140,7 +140,7 @@ public sealed class When_a_manual_task_is_held : JobSagaScenario
         var outcome = await AssignAsync(longName);
 
         Assert.Equal(CommandStatus.Accepted, outcome.Status);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "TaskAssigned");
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "TaskAssigned");
         Assert.Null(row.To);
         Assert.Equal($"from '' to '{longName}'", row.Detail);
     }
@@ -170,7 +170,7 @@ public sealed class When_a_manual_task_is_held : JobSagaScenario
         var byAlice = await ReleaseAsync("alice");
         Assert.Equal(CommandStatus.Accepted, byAlice.Status);
         Assert.Null(Task("review").Assignee);
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "TaskReleased" && h.From == "alice");
+        Assert.Contains(Job.Changes.History, h => h.Kind == "TaskReleased" && h.From == "alice");
 
         Assert.Equal(CommandStatus.Accepted, (await ClaimAsync("bob")).Status);
     }

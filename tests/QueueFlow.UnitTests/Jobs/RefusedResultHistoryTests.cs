@@ -15,7 +15,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
         var outcome = await CompleteAsync("a", attemptId: unknown);
 
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "CommandRejected");
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "CommandRejected");
         Assert.Equal("a", row.TaskId);
         Assert.Equal(unknown, row.AttemptId);
         Assert.Equal($"CompleteTask: task 'a' has no attempt {unknown}", row.Detail);
@@ -31,7 +31,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
 
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
         Assert.Equal("nope", outcome.TaskId);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "CommandRejected");
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "CommandRejected");
         Assert.Equal("nope", row.TaskId);
         Assert.Equal(attempt, row.AttemptId);
         Assert.Equal($"CompleteTask: job {JobId} has no task 'nope'", row.Detail);
@@ -49,7 +49,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
         var stale = await CompleteAsync("a", attemptId: first);
 
         Assert.Equal(CommandStatus.Rejected, stale.Status);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "CommandRejected" && h.Detail!.StartsWith("CompleteTask: stale attempt", StringComparison.Ordinal));
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "CommandRejected" && h.Detail!.StartsWith("CompleteTask: stale attempt", StringComparison.Ordinal));
         Assert.Equal(first, row.AttemptId);
     }
 
@@ -66,7 +66,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
 
         Assert.Equal(CommandStatus.Aborted, late.Status);
         Assert.Equal(TaskRunStatus.TimedOut, Task("once").Status);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "CommandAborted");
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "CommandAborted");
         Assert.Equal("once", row.TaskId);
         Assert.Equal(attempt, row.AttemptId);
         Assert.Equal($"CompleteTask: job {JobId} is Failed: stop working on it", row.Detail);
@@ -89,7 +89,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
         Assert.Equal(CommandStatus.Aborted, again.Status);
         Assert.Equal(first.Reason, again.Reason);
         Assert.True(again.Duplicate);
-        Assert.Single(Job.PendingHistory, h => h.Kind == "CommandAborted");
+        Assert.Single(Job.Changes.History, h => h.Kind == "CommandAborted");
     }
 
     [Fact]
@@ -100,13 +100,13 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
         var completion = new CompleteTask { JobId = JobId, TaskId = "a", AttemptId = attempt };
 
         var first = await SendAsync(completion);
-        var rows = Job.PendingHistory.Count;
+        var rows = Job.Changes.History.Count;
         var again = await SendAsync(completion);
 
         Assert.Equal(CommandStatus.Accepted, first.Status);
         Assert.Equal(CommandStatus.Accepted, again.Status);
         Assert.True(again.Duplicate);
-        Assert.Equal(rows, Job.PendingHistory.Count);
+        Assert.Equal(rows, Job.Changes.History.Count);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
         var outcome = await SendAsync(new SetTaskState { JobId = JobId, TaskId = "nope", State = TaskRunStatus.Completed });
 
         Assert.Equal(CommandStatus.Aborted, outcome.Status);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "CommandAborted");
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "CommandAborted");
         Assert.Equal("nope", row.TaskId);
     }
 
@@ -132,7 +132,7 @@ public sealed class When_a_worker_result_cannot_be_applied : JobSagaScenario
         var outcome = await SendAsync(new SetTaskState { JobId = JobId, TaskId = "a", AttemptId = first, State = TaskRunStatus.Completed });
 
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
-        var row = Assert.Single(Job.PendingHistory, h => h.Kind == "CommandRejected" && h.Detail!.StartsWith("SetTaskState", StringComparison.Ordinal));
+        var row = Assert.Single(Job.Changes.History, h => h.Kind == "CommandRejected" && h.Detail!.StartsWith("SetTaskState", StringComparison.Ordinal));
         Assert.Equal(first, row.AttemptId);
     }
 }

@@ -21,7 +21,7 @@ public sealed class When_a_replayed_command_is_applied : JobSagaScenario
         });
         Assert.True(await Saga.Consumed.Any<PauseJob>(m => m.Context.Message.CommandId == commandId));
 
-        var history = Job.PendingHistory.OrderBy(h => h.Sequence).ToList();
+        var history = Job.Changes.History.OrderBy(h => h.Sequence).ToList();
         var replay = history.FindIndex(h => h.Kind == ReplayProvenance.HistoryKind);
         Assert.True(replay >= 0, "no CommandReplayed entry");
         Assert.Equal($"PauseJob replayed from dead letter {deadLetter} by oncall (Accepted)", history[replay].Detail);
@@ -38,6 +38,6 @@ public sealed class When_a_replayed_command_is_applied : JobSagaScenario
 
         await SendAsync(new PauseJob { JobId = JobId, CommandId = NewId.NextGuid() });
 
-        Assert.DoesNotContain(Job.PendingHistory, h => h.Kind == ReplayProvenance.HistoryKind);
+        Assert.DoesNotContain(Job.Changes.History, h => h.Kind == ReplayProvenance.HistoryKind);
     }
 }

@@ -31,8 +31,8 @@ public sealed class When_a_task_is_retried : JobSagaScenario
         Assert.NotEqual(first, a.AttemptId);
         Assert.Null(a.Error);
         Assert.Single(Dispatches, r => r.TaskId == "a" && r.AttemptId == a.AttemptId && r.Attempt == 2);
-        Assert.Contains(Job.PendingMessages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Failed, To: JobStatus.Running });
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "JobRunning" && h.CommandId == outcome.CommandId);
+        Assert.Contains(Job.Changes.Messages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Failed, To: JobStatus.Running });
+        Assert.Contains(Job.Changes.History, h => h.Kind == "JobRunning" && h.CommandId == outcome.CommandId);
         Assert.Contains(Timers, t => !t.Request.IsCancel && t.Request.Key == TimerKeys.StartToClose(JobId, "a", a.AttemptId!.Value));
 
         // The job goes on from the retried task as if it had never failed.
@@ -94,7 +94,7 @@ public sealed class When_a_task_is_retried : JobSagaScenario
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
         Assert.Equal("task 'a' is Running: only a Failed or TimedOut task is retried", outcome.Reason);
         Assert.Equal(1, Task("a").Attempt);
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "CommandRejected" && h.CommandId == outcome.CommandId);
+        Assert.Contains(Job.Changes.History, h => h.Kind == "CommandRejected" && h.CommandId == outcome.CommandId);
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class When_a_task_is_retried : JobSagaScenario
         var retried = await RetryAsync("a");
 
         Assert.Equal(CommandStatus.Accepted, cancelled.Status);
-        Assert.Contains(Job.PendingMessages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Failed, To: JobStatus.Cancelled, Reason: "giving up" });
+        Assert.Contains(Job.Changes.Messages.Select(m => m.Message).OfType<JobStateChanged>(), e => e is { From: JobStatus.Failed, To: JobStatus.Cancelled, Reason: "giving up" });
         Assert.Equal(CommandStatus.Aborted, retried.Status);
         Assert.Equal(TaskRunStatus.Failed, Task("a").Status);
     }

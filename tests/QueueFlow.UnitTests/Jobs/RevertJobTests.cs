@@ -34,7 +34,7 @@ public sealed class When_a_job_is_reverted : JobSagaScenario
         Assert.Equal((TaskRunStatus.Pending, 1), (Task("c").Status, Task("c").Iteration));
         Assert.Null(Task("c").Error);
         Assert.Equal((TaskRunStatus.Pending, 0), (Task("d").Status, Task("d").Iteration));
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "TaskPending" && h.TaskId == "b" && h.Detail == "reverted from task 'c' to 'a'");
+        Assert.Contains(Job.Changes.History, h => h.Kind == "TaskPending" && h.TaskId == "b" && h.Detail == "reverted from task 'c' to 'a'");
 
         // The reverted part runs again in full.
         await CompleteAsync("a", output: """{ "reserved": "R-2" }""");

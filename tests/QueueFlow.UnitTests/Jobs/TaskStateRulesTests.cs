@@ -191,7 +191,7 @@ public sealed class When_a_task_state_is_proposed : JobSagaScenario
         {
             Assert.False(string.IsNullOrWhiteSpace(outcome.Reason));
             Assert.Equal(history + 1, Job.HistoryCount);
-            Assert.Equal($"Command{expected}", Job.PendingHistory[^1].Kind);
+            Assert.Equal($"Command{expected}", Job.Changes.History[^1].Kind);
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class When_a_job_is_watched : JobSagaScenario
     Task<CommandOutcome> UnwatchAsync(string watcher) => SendAsync(new UnwatchJob { JobId = JobId, Watcher = watcher, CommandId = NewId.NextGuid() });
 
     IEnumerable<object> SentTo(string watcher) =>
-        Job.PendingMessages.Where(m => m.Destination == WatchDestination.For(watcher)).Select(m => m.Message);
+        Job.Changes.Messages.Where(m => m.Destination == new MessageDestination.Watcher(watcher)).Select(m => m.Message);
 
     [Fact]
     public async Task Should_send_each_state_change_to_the_watcher()
@@ -23,7 +23,7 @@ public sealed class When_a_job_is_watched : JobSagaScenario
 
         Assert.Equal(CommandStatus.Accepted, outcome.Status);
         Assert.Equal(["ops team"], Job.Watchers);
-        Assert.Contains(Job.PendingHistory, h => h.Kind == "JobWatched" && h.Detail == "ops team");
+        Assert.Contains(Job.Changes.History, h => h.Kind == "JobWatched" && h.Detail == "ops team");
         Assert.Empty(SentTo("ops team"));
 
         await CompleteAsync("a", output: """{ "reserved": "R-1" }""");
@@ -35,7 +35,7 @@ public sealed class When_a_job_is_watched : JobSagaScenario
         Assert.Contains(sent.OfType<JobStateChanged>(), e => e is { From: JobStatus.Running, To: JobStatus.Paused });
 
         // Every copy is also the published event: watchers get the same messages, not different ones.
-        var published = Job.PendingMessages.Where(m => m.Destination is null).Select(m => m.Message).ToList();
+        var published = Job.Changes.Messages.Where(m => m.Destination == MessageDestination.Published).Select(m => m.Message).ToList();
         Assert.All(sent, e => Assert.Contains(e, published));
     }
 
