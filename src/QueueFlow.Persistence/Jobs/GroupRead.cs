@@ -24,13 +24,32 @@ namespace QueueFlow.Persistence.Jobs;
 /// <para>
 /// Should the session fail, every lock it held is gone with it: the messages that held one finish under the job row's
 /// version check alone (a write that meets a newer row fails and its message is retried), as when a message's own
-/// session fails, and whatever was in the failed round trip or waited for a lock is answered Busy.
+/// session fails, and whatever was in the failed round trip or waited for a lock is answered Busy. The session is not
+/// pooled, so that giving it up really ends it: a pooled connection goes back to the pool still holding its
+/// session-level advisory locks (the pool does not reset connections), and the jobs it held would stay locked for
+/// every other session, and for every other instance, while it sat there.
+/// </para>
+/// <para>
+/// A lock held by one message for longer than anything a message waits for by design (<see cref="LongHeld"/>) is
+/// reported once as a warning naming the job: a message that hangs holding its job's lock stalls that job everywhere,
+/// and the log is where an operator finds which one.
 /// </para>
 /// </summary>
 public sealed partial class GroupRead : IAsyncDisposable
 {
     /// <summary>At most this many jobs locked and read in one round trip.</summary>
     internal const int MaxReads = 64;
+
+    /// <summary>
+    /// Longer than a message holds its job's lock by design: its sends' timeout (30 s by default) and a few database
+    /// round trips, each bounded by the command timeout.
+    /// </summary>
+    internal static readonly TimeSpan LongHeld = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(15);
+
+    // Put in the loop's queue by the timer: the loop looks for long-held locks (only the loop touches what it holds).
+    private static readonly Request Check = new(Guid.Empty, 0, null);
 
     private static readonly string Settings =
         $"SELECT set_config('plan_cache_mode', 'force_generic_plan', true), {IndexLookups.ForThisTransaction}";
@@ -55,17 +74,22 @@ public sealed partial class GroupRead : IAsyncDisposable
 
     // The jobs this session holds a lock of, each with the ticket of the message it holds it for, and the messages that
     // wait for those locks, in order of arrival; only the loop touches them.
-    private readonly Dictionary<Guid, long> _held = [];
+    private readonly Dictionary<Guid, Holder> _held = [];
     private readonly Dictionary<Guid, Queue<Request>> _waiting = [];
     private readonly Task _reading;
+    private readonly ITimer _checking;
+    private readonly TimeProvider _clock;
     private NpgsqlConnection? _connection;
     private long _lastTicket;
 
-    public GroupRead(string connectionString, ILogger<GroupRead> logger)
+    public GroupRead(string connectionString, ILogger<GroupRead> logger, TimeProvider? clock = null)
     {
-        _dataSource = NpgsqlDataSource.Create(QueueFlowDbContextOptions.Tuned(connectionString));
+        var unpooled = new NpgsqlConnectionStringBuilder(QueueFlowDbContextOptions.Tuned(connectionString)) { Pooling = false };
+        _dataSource = NpgsqlDataSource.Create(unpooled.ConnectionString);
         _logger = logger;
+        _clock = clock ?? TimeProvider.System;
         _reading = Task.Run(ReadAsync);
+        _checking = _clock.CreateTimer(_ => _requests.Writer.TryWrite(Check), null, CheckEvery, CheckEvery);
     }
 
     /// <summary>
@@ -91,6 +115,7 @@ public sealed partial class GroupRead : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _checking.DisposeAsync().ConfigureAwait(false);
         _requests.Writer.TryComplete();
         await _reading.ConfigureAwait(false);
         if (_connection is not null)
@@ -130,10 +155,16 @@ public sealed partial class GroupRead : IAsyncDisposable
 
     private void Take(Request request, Round round)
     {
+        if (ReferenceEquals(request, Check))
+        {
+            ReportLongHeld();
+            return;
+        }
+
         if (request.Answer is null)
         {
             // Only the message the lock was taken for releases it (a release after the session failed finds nothing).
-            if (!_held.TryGetValue(request.JobId, out var ticket) || ticket != request.Ticket)
+            if (!_held.TryGetValue(request.JobId, out var holder) || holder.Ticket != request.Ticket)
                 return;
 
             // The job's next message here, if one waits, gets the lock as it is: no unlock, no other session in between.
@@ -142,7 +173,7 @@ public sealed partial class GroupRead : IAsyncDisposable
                 var next = waiting.Dequeue();
                 if (waiting.Count == 0)
                     _waiting.Remove(request.JobId);
-                _held[request.JobId] = ++_lastTicket;
+                _held[request.JobId] = NewHolder();
                 round.HandedOver.Add(next);
                 return;
             }
@@ -191,7 +222,7 @@ public sealed partial class GroupRead : IAsyncDisposable
             await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
 
             // Every lock granted is recorded at once, so that whatever fails later, it is known and released.
-            var locked = round.HandedOver.ToDictionary(r => r.JobId, r => _held[r.JobId]);
+            var locked = round.HandedOver.ToDictionary(r => r.JobId, r => _held[r.JobId].Ticket);
             if (round.Tries.Count > 0)
             {
                 while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -199,7 +230,9 @@ public sealed partial class GroupRead : IAsyncDisposable
                     if (!reader.GetBoolean(1))
                         continue;
                     var jobId = reader.GetGuid(0);
-                    _held[jobId] = locked[jobId] = ++_lastTicket;
+                    var holder = NewHolder();
+                    _held[jobId] = holder;
+                    locked[jobId] = holder.Ticket;
                 }
 
                 await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
@@ -265,6 +298,20 @@ public sealed partial class GroupRead : IAsyncDisposable
         return _connection;
     }
 
+    private Holder NewHolder() => new(++_lastTicket, _clock.GetTimestamp());
+
+    /// <summary>Warns, once per message, of each lock one message has held for longer than <see cref="LongHeld"/>.</summary>
+    private void ReportLongHeld()
+    {
+        foreach (var (jobId, holder) in _held)
+        {
+            if (holder.Reported || _clock.GetElapsedTime(holder.Since) < LongHeld)
+                continue;
+            holder.Reported = true;
+            LogLongHeld(jobId, (int)_clock.GetElapsedTime(holder.Since).TotalSeconds, _waiting.TryGetValue(jobId, out var waiting) ? waiting.Count : 0);
+        }
+    }
+
     /// <summary>
     /// The session is gone, and its locks with it: no release will come for the messages that wait here, so they go to
     /// their own sessions.
@@ -281,7 +328,21 @@ public sealed partial class GroupRead : IAsyncDisposable
         Message = "The session that locks and reads jobs in groups failed with {Reads} reads in flight and {Held} locks held; those locks are released, and the messages lock their jobs on their own sessions")]
     private partial void LogSessionFailed(Exception exception, int reads, int held);
 
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning,
+        Message = "Job {JobId}'s lock has been held by one message for {Seconds}s, longer than any message waits by design; {Waiting} more of its messages wait here, and its messages on other instances wait too")]
+    private partial void LogLongHeld(Guid jobId, int seconds, int waiting);
+
     private sealed record Request(Guid JobId, long Ticket, TaskCompletionSource<LockedRead>? Answer);
+
+    /// <summary>The message that holds a job's lock here (by its ticket), since when, and whether that was reported.</summary>
+    private sealed class Holder(long ticket, long since)
+    {
+        public long Ticket { get; } = ticket;
+
+        public long Since { get; } = since;
+
+        public bool Reported { get; set; }
+    }
 
     /// <summary>What one round trip does: the locks it releases, tries and reads, and the reads of locks handed on.</summary>
     private sealed class Round

@@ -154,30 +154,33 @@ public sealed partial class JobSagaRepositoryContextFactory(
     /// Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>): the deletes
     /// committed with other messages' deletes (<see cref="GroupCommit"/>), then the lock released where it is held (by
     /// <see cref="GroupRead"/>'s session, or on this one); if the group could not take the deletes, they run here.
+    /// Whatever fails on the way, the lock is released: a lock left held stalls the job on every instance, while rows
+    /// left undeleted are only sent again (consumers answer them as duplicates).
     /// </summary>
     private async Task ReleaseAsync(Guid[] sent, LockedRead? groupLock)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        if (sent.Length > 0 && groupCommit is not null)
-        {
-            try
-            {
-                await groupCommit.DeleteSentAsync(sent).ConfigureAwait(false);
-                sent = [];
-            }
-            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-            {
-                LogGroupDeleteFailed(exception);
-            }
-        }
-
         try
         {
+            if (sent.Length > 0 && groupCommit is not null)
+            {
+                try
+                {
+                    await groupCommit.DeleteSentAsync(sent).ConfigureAwait(false);
+                    sent = [];
+                }
+                catch (Exception exception)
+                {
+                    // Any failure at all: the deletes are tried once more on this session, and the lock goes regardless.
+                    LogGroupDeleteFailed(exception);
+                }
+            }
+
             // A lock held by the group's session leaves this one nothing to release: only rows to delete, if any.
             if (groupLock is null || sent.Length > 0)
                 await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        catch (Exception exception)
         {
             // The rows stay and are sent again by the relay (consumers deduplicate by message id). The lock must not
             // go back to the pool with the connection: clearing the pool closes this one when it is returned.

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using QueueFlow.IntegrationTests.Infrastructure;
 using QueueFlow.Persistence.Jobs;
 
 namespace QueueFlow.IntegrationTests.Persistence;
@@ -118,8 +121,84 @@ public sealed class When_messages_read_their_jobs_together(PersistenceFixture fi
         }
     }
 
-    private GroupRead NewGroupRead() =>
-        new(new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { ApplicationName = _application }.ConnectionString, NullLogger<GroupRead>.Instance);
+    [Fact]
+    public async Task Should_free_every_lock_of_a_round_trip_that_failed_on_a_healthy_session()
+    {
+        var (unreadable, readable) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var reads = NewGroupRead();
+        await ProbeJobRows.NewJob(unreadable).ExecuteAsync(session, null, CancellationToken.None);
+        await ProbeJobRows.NewJob(readable).ExecuteAsync(session, null, CancellationToken.None);
+        try
+        {
+            // A row the reader cannot map (errors that are not a list): the round trip fails after its lock was granted,
+            // while the session itself stays healthy, so only ending the session can give that lock back.
+            await session.ExecuteAsync($"UPDATE queueflow.jobs SET errors = '{{\"not\": \"a list\"}}' WHERE id = '{unreadable}'");
+
+            Assert.Null((await reads.ReadAsync(unreadable).WaitAsync(PersistenceFixture.Patience)).Job);
+            await WaitUntilAsync(() => session.ScalarAsync<bool>(ProbeSessions.TryLock(unreadable)),
+                "the lock of a failed round trip should come free, not stay with a connection kept for reuse");
+            Assert.Equal("0 locks, 0 session", await HeldAsync(session));
+
+            // The next round trip opens a new session and goes on as before.
+            var read = await reads.ReadAsync(readable).WaitAsync(PersistenceFixture.Patience);
+            Assert.Equal(readable, read.Job?.Job.CorrelationId);
+            Assert.Equal("1 locks, 1 session", await HeldAsync(session));
+            reads.Release(read);
+        }
+        finally
+        {
+            await DeleteAsync(session, [unreadable, readable]);
+        }
+    }
+
+    [Fact]
+    public async Task Should_warn_once_naming_the_job_when_one_message_holds_its_lock_for_more_than_a_minute()
+    {
+        var jobId = Guid.NewGuid();
+        var clock = new FakeTimeProvider();
+        var log = new LogCapture();
+        using var logging = LoggerFactory.Create(builder => builder.AddProvider(log));
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var reads = new GroupRead(ApplicationConnectionString(), logging.CreateLogger<GroupRead>(), clock);
+        await ProbeJobRows.NewJob(jobId).ExecuteAsync(session, null, CancellationToken.None);
+        try
+        {
+            var holder = await reads.ReadAsync(jobId).WaitAsync(PersistenceFixture.Patience);
+            Assert.NotNull(holder.Job);
+            var next = reads.ReadAsync(jobId);
+
+            // Reads are answered in order, so once a later one is answered, every check the clock asked for before it ran.
+            Task Checked() => reads.ReadAsync(Guid.NewGuid()).WaitAsync(PersistenceFixture.Patience);
+            clock.Advance(TimeSpan.FromSeconds(45));
+            await Checked();
+            Assert.DoesNotContain(log.Lines, l => l.Contains(jobId.ToString(), StringComparison.Ordinal));
+
+            clock.Advance(TimeSpan.FromSeconds(45));
+            await Checked();
+            var warning = Assert.Single(log.Lines, l => l.Contains(jobId.ToString(), StringComparison.Ordinal));
+            Assert.StartsWith("Warning", warning, StringComparison.Ordinal);
+            Assert.Contains("held by one message for", warning, StringComparison.Ordinal);
+            Assert.Contains("1 more of its messages wait here", warning, StringComparison.Ordinal);
+
+            // The lock passed on to the job's next message starts a new count.
+            reads.Release(holder);
+            var handedOn = await next.WaitAsync(PersistenceFixture.Patience);
+            clock.Advance(TimeSpan.FromSeconds(45));
+            await Checked();
+            Assert.Single(log.Lines, l => l.Contains(jobId.ToString(), StringComparison.Ordinal));
+            reads.Release(handedOn);
+        }
+        finally
+        {
+            await DeleteAsync(session, [jobId]);
+        }
+    }
+
+    private string ApplicationConnectionString() =>
+        new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { ApplicationName = _application }.ConnectionString;
+
+    private GroupRead NewGroupRead() => new(ApplicationConnectionString(), NullLogger<GroupRead>.Instance);
 
     /// <summary>How many job locks the group's sessions hold, and on how many sessions.</summary>
     private Task<string> HeldAsync(NpgsqlConnection observer) => observer.ScalarAsync<string>($"""
