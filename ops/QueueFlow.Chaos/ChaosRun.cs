@@ -72,6 +72,9 @@ internal sealed class ChaosRun(ChaosOptions options)
         var settled = await SettleAsync(broker, dataSource, taskWorkers, cancellationToken);
         var settleTime = Stopwatch.GetElapsedTime(_started) - lastFaultOver;
 
+        if (!settled)
+            await StuckReport.PrintAsync(dataSource, workers.LogPaths, workers.Running, logs, cancellationToken);
+
         // Everything that could still move a message stops before anything is counted, so what is left in a
         // queue, the outbox or the database is where it stays: the ledger can tell "still queued" from "lost".
         Progress(settled ? "settled; stopping the task workers and the workers" : "NOT settled; stopping the task workers and the workers, then counting what is left");

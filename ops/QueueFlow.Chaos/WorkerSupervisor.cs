@@ -32,6 +32,16 @@ internal sealed class WorkerSupervisor(string workerDll, IReadOnlyDictionary<str
     /// <summary>Workers that did not stop within the grace time of SIGTERM at the end, and were killed.</summary>
     public IReadOnlyList<string> NotStopped => _notStopped;
 
+    /// <summary>The workers running now, by name (worker1, worker2) and pid.</summary>
+    public IReadOnlyList<(string Name, int Pid)> Running
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _workers.Select((w, slot) => (w, slot)).Where(x => x.w is { HasExited: false }).Select(x => ($"worker{x.slot + 1}", x.w!.Id))];
+        }
+    }
+
     public IEnumerable<string> LogPaths => Enumerable.Range(0, Count).SelectMany(i => Enumerable.Range(1, _starts[i]).Select(n => LogPath(i, n)));
 
     public void StartAll()

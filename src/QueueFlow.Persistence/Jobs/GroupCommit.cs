@@ -184,15 +184,17 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
         private void Fail(IReadOnlyList<Pending<T>> group, Exception exception)
         {
+            // Answered first: whatever closing the connection meets, no message may be left waiting for its answer.
+            foreach (var pending in group)
+                pending.Committed.TrySetException(exception);
+
             // A connection that failed, rather than a statement PostgreSQL refused, is not used again.
             if (exception is not PostgresException && _connection is not null)
             {
-                _connection.Dispose();
+                var failed = _connection;
                 _connection = null;
+                failed.Dispose();
             }
-
-            foreach (var pending in group)
-                pending.Committed.TrySetException(exception);
         }
 
         private async Task<NpgsqlConnection> ConnectionAsync()
