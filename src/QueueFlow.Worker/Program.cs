@@ -11,5 +11,5 @@ var app = builder.Build();
 app.MapQueueFlowHealth();
 app.MapQueueFlowApi();
 app.MapQueueFlowDashboard();
-await app.RunAsync().ConfigureAwait(false);
+await app.RunStoppingOnFailedStartAsync().ConfigureAwait(false);
 public partial class Program;
