@@ -15,10 +15,9 @@ namespace QueueFlow.Chaos;
 /// </summary>
 internal static class StuckReport
 {
-    const int MaxJobs = 5;
     const int MaxLogLinesPerJob = 24;
 
-    static readonly string JobsSql = """
+    const string JobsSql = """
         SELECT j.id, j.status, j.current_state, round(extract(epoch FROM now() - j.updated_at))::int,
                (SELECT count(*) FROM queueflow.outbox AS o WHERE o.job_id = j.id),
                (SELECT string_agg(t.task_id || '=' || t.status || '#' || t.attempt, ' ' ORDER BY t.task_id)
@@ -29,7 +28,7 @@ internal static class StuckReport
         LIMIT 5
         """;
 
-    static readonly string SessionsSql = """
+    const string SessionsSql = """
         SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-'),
                round(extract(epoch FROM now() - coalesce(xact_start, state_change)))::int,
                left(regexp_replace(coalesce(query, ''), '\s+', ' ', 'g'), 150)
@@ -39,7 +38,7 @@ internal static class StuckReport
         """;
 
     // A job's send lock is the two-key advisory lock (class, hashtext(id)); pg_locks shows the keys as unsigned oids.
-    static readonly string LocksSql = """
+    const string LocksSql = """
         SELECT l.pid, l.granted, l.classid::bigint, l.objid::bigint, l.objsubid,
                (SELECT j.id::text FROM queueflow.jobs AS j
                 WHERE j.status NOT IN ('Completed', 'Failed', 'Cancelled')
@@ -81,7 +80,7 @@ internal static class StuckReport
             report.AppendLine($"  the database could not be read: {exception.Message}");
         }
 
-        foreach (var job in stuck.Take(MaxJobs))
+        foreach (var job in stuck)
             AppendLogLines(report, job, logPaths);
         await DumpAsync(report, workers, logDirectory, cancellationToken);
         Console.Error.Write(report.ToString());
