@@ -66,11 +66,13 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             progress($"measuring: {options.Jobs} jobs × {options.TasksPerJob} tasks, {pace}, {options.Instances} instance(s)");
             var sizesBefore = await TableSizes.ReadAsync(dataSource, cancellationToken);
             var walBefore = await WalVolume.ReadAsync(dataSource, cancellationToken);
+            var statementsBefore = await StatementTimes.ReadAsync(dataSource, cancellationToken);
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
             var memory = new WorkerMemory(fleet.PeakResidentBytes(), fleet.ResidentBytes());
             var walAfter = await WalVolume.ReadAsync(dataSource, cancellationToken);
+            var statementsAfter = await StatementTimes.ReadAsync(dataSource, cancellationToken);
             var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
@@ -84,6 +86,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                 TablesBefore = sizesBefore,
                 TablesAfter = sizesAfter,
                 Wal = walAfter is not null && walBefore is not null ? walAfter - walBefore : null,
+                Statements = statementsAfter is not null && statementsBefore is not null ? StatementTimes.Between(statementsBefore, statementsAfter) : null,
             };
             if (!options.KeepJobs)
                 await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);

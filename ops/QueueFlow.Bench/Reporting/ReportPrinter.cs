@@ -64,6 +64,9 @@ internal static class ReportPrinter
                 table.Add($"Table {before.Table}", Invariant($"{before.TotalBytes / MiB:0.0} → {after.TotalBytes / MiB:0.0} MiB"),
                     Invariant($"pg_total_relation_size before → after the measured run; indexes (pg_indexes_size) {before.IndexBytes / MiB:0.0} → {after.IndexBytes / MiB:0.0} MiB; {after.SequentialScans - before.SequentialScans:N0} sequential scans"));
             }
+
+            foreach (var (measure, value, detail) in StatementRows(q))
+                table.Add(measure, value, detail);
         }
 
         if (report.Peer is { } p)
@@ -98,6 +101,28 @@ internal static class ReportPrinter
     static string WalDetail(QueueFlowResult q) => q.Wal is not { } w || q.Completions == 0
         ? "not measured (the server's statistics could not be read)"
         : Invariant($"{(double)w.Bytes / q.Completions / 1024:0.00} kB of WAL ({(double)w.FullPageImages / q.Completions:0.00} full-page images) and {(double)w.WritingTransactions / q.Completions:0.00} writing transactions per completion; server-wide pg_stat_wal and the WAL position over the measured run, which the machine's noise does not move");
+
+    /// <summary>PostgreSQL's time per completion in all statements, then the longest ones, each with its share.</summary>
+    static IEnumerable<(string Measure, string Value, string Detail)> StatementRows(QueueFlowResult q)
+    {
+        const int Shown = 6;
+        const int QueryLength = 100;
+        if (q.Statements is not { Count: > 0 } statements || q.Completions == 0)
+        {
+            yield return ("PostgreSQL time in statements", "—", "not measured (pg_stat_statements not loaded or not readable; ops/stop && ops/provision loads it)");
+            yield break;
+        }
+
+        var total = statements.Sum(s => s.Milliseconds);
+        yield return ("PostgreSQL time in statements", Invariant($"{total / q.Completions:0.00} ms per completion"),
+            Invariant($"pg_stat_statements over the measured run: time inside the server, waits for a core included (compare statements with each other, not with CPU); {(double)statements.Sum(s => s.Calls) / q.Completions:0.0} statements per completion; the {Shown} longest below"));
+        foreach (var (statement, rank) in statements.Take(Shown).Select((s, i) => (s, i + 1)))
+        {
+            var query = statement.Query.Length <= QueryLength ? statement.Query : statement.Query[..QueryLength] + "…";
+            yield return (Invariant($"PostgreSQL statement {rank}"), Invariant($"{statement.Milliseconds / q.Completions:0.000} ms ({statement.Milliseconds / total:P0})"),
+                Invariant($"{(double)statement.Calls / q.Completions:0.00} calls, {(double)statement.Rows / q.Completions:0.00} rows per completion: {query}"));
+        }
+    }
 
     static string Median(LatencySummary s) => s.Count == 0 ? "—" : Invariant($"p50 {s.P50:0.0} ms");
 
