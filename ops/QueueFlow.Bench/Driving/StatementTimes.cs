@@ -27,7 +27,9 @@ internal sealed partial record StatementTimes(IReadOnlyDictionary<(long QueryId,
             while (await reader.ReadAsync(cancellationToken))
             {
                 var key = (reader.GetInt64(0), reader.GetBoolean(1));
-                statements[key] = new StatementTime(Shorten(reader.GetString(5)), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4));
+                // The text is null when the server dropped its file of query texts (it does when the file grows large).
+                var query = reader.IsDBNull(5) ? "(query text not kept)" : Shorten(reader.GetString(5));
+                statements[key] = new StatementTime(query, reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4));
             }
 
             return new StatementTimes(statements);
