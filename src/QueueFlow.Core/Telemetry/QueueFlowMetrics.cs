@@ -54,6 +54,12 @@ public static class QueueFlowMetrics
         "queueflow.database.group_read.jobs", "{job}", "Jobs locked and read in one round trip (group read): 1 when the worker is quiet, more under load.",
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
 
+    // From half a millisecond (a read on a quiet worker) to seconds (a lock held by a slow message, a broker outage).
+    static readonly Histogram<double> PhaseDuration = QueueFlowTelemetry.Meter.CreateHistogram<double>(
+        "queueflow.message.phase.duration", "s",
+        "Where a job's message spends its time, by queueflow.phase: read (waiting for the job's lock and reading the job), apply (the saga's rules), commit (the write until committed), send (the committed messages until the broker confirmed them), release (their outbox rows deleted and the lock released).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10] });
+
     static readonly Counter<long> BrokerErrors = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.broker.errors", "{error}", "Sends to the broker that failed, by operation (outbox relay or timer).");
 
@@ -119,6 +125,17 @@ public static class QueueFlowMetrics
     public static void GroupCommitted(int writes) => GroupCommitWrites.Record(writes);
 
     public static void GroupRead(int jobs) => GroupReadJobs.Record(jobs);
+
+    /// <summary>One phase of one message on the job path (see the histogram's description for the phases).</summary>
+    public static void MessagePhase(string phase, TimeSpan elapsed, string workflow)
+    {
+        if (PhaseDuration.Enabled)
+        {
+            PhaseDuration.Record(elapsed.TotalSeconds,
+                new KeyValuePair<string, object?>(Tags.Phase, phase),
+                new KeyValuePair<string, object?>(Tags.Workflow, workflow));
+        }
+    }
 
     public static void BrokerError(string operation) =>
         BrokerErrors.Add(1, new KeyValuePair<string, object?>(Tags.Operation, operation));

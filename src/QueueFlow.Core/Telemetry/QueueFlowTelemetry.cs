@@ -44,5 +44,6 @@ public static class QueueFlowTelemetry
         public const string Status = "queueflow.status";
         public const string MessageType = "queueflow.message.type";
         public const string Operation = "queueflow.operation";
+        public const string Phase = "queueflow.phase";
     }
 }

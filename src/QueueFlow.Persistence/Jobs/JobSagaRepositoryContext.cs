@@ -90,7 +90,10 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     /// <summary>Task rows the batched write of a loaded job inserted, updated or deleted (EF Core writes not counted).</summary>
     internal int TaskRowsWritten { get; private set; }
 
-    /// <summary>The workflow of the job written, for the metrics taken after commit.</summary>
+    /// <summary>Where this message's time goes, recorded by the factory once the job's lock is released.</summary>
+    internal MessagePhases Phases { get; } = new();
+
+    /// <summary>The workflow of the job read or written, for the metrics taken after commit.</summary>
     internal string Workflow { get; private set; } = string.Empty;
 
     /// <summary>Answers and history written, counted in the metrics only once the transaction committed.</summary>
@@ -152,9 +155,11 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         locked ??= await LockedJobReader.ReadAsync(
             (NpgsqlConnection)_db.Database.GetDbConnection(), DbTransaction, correlationId, () => HoldsJobLock = true, CancellationToken)
             .ConfigureAwait(false);
+        Phases.Read();
         if (locked is null)
             return null;
 
+        Workflow = locked.Job.Workflow;
         EarlierRowsWaiting = locked.EarlierRowsWaiting;
         _loadedRowVersion = locked.RowVersion;
         _loadedCounted = (locked.Job.Status, locked.Job.Workflow);
@@ -242,6 +247,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         var (history, outbox) = TakePending(job);
         _db.JobHistory.AddRange(history);
         _db.Outbox.AddRange(outbox);
+        Phases.Writing();
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
     }
 
@@ -287,6 +293,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         foreach (var row in outbox)
             batch.InsertOutboxRow(row);
 
+        Phases.Writing();
         if (_groupCommit is not null && _transaction is null && !batch.LocksJob)
             await _groupCommit.WriteAsync(batch).ConfigureAwait(false);
         else

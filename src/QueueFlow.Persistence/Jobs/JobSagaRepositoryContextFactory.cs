@@ -95,6 +95,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
                 await send(repositoryContext).ConfigureAwait(false);
                 if (repositoryContext.Transaction is { } begun)
                     await begun.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+                repositoryContext.Phases.Committed();
             }
             catch (Exception exception) when (PostgresConflicts.IsConflict(exception))
             {
@@ -117,12 +118,16 @@ public sealed partial class JobSagaRepositoryContextFactory(
 
             QueueFlowMetrics.Committed(repositoryContext.Workflow, repositoryContext.CommittedOutcomes, repositoryContext.CommittedHistory);
             if (repositoryContext.Written.Count > 0)
+            {
                 sent = await SendCommittedAsync(repositoryContext, context.CancellationToken).ConfigureAwait(false);
+                repositoryContext.Phases.Sent();
+            }
         }
         finally
         {
             if (repositoryContext?.HoldsJobLock == true)
                 await ReleaseAsync(sent, repositoryContext.GroupLock).ConfigureAwait(false);
+            repositoryContext?.Phases.Released(repositoryContext.Workflow);
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }

@@ -62,9 +62,12 @@ public sealed class When_a_job_runs_under_observation(ObservedWorkerFactory obse
         double Delta(string scrape, string metric, params (string, string)[] labels) =>
             PrometheusText.Sum(scrape, metric, [workflow, .. labels]) - PrometheusText.Sum(before, metric, [workflow, .. labels]);
 
+        // A message's phases are recorded once its job's lock is released, a little after its commit shows.
+        double Phase(string scrape, string phase, string series = "count") =>
+            Delta(scrape, $"queueflow_message_phase_duration_seconds_{series}", ("queueflow_phase", phase));
         var after = await Eventually.Until(() => ScrapeAsync(anonymous),
-            s => Delta(s, "queueflow_tasks_failed_total") >= 1,
-            "the metrics to show the failed task");
+            s => Delta(s, "queueflow_tasks_failed_total") >= 1 && Phase(s, "release") >= 4,
+            "the metrics to show the failed task and the last message's phases");
 
         Assert.Equal(1, Delta(after, "queueflow_commands_applied_total", ("queueflow_command", "StartJob"), ("queueflow_outcome", "Accepted")));
         Assert.Equal(2, Delta(after, "queueflow_commands_applied_total", ("queueflow_command", "FailTask"), ("queueflow_outcome", "Accepted")));
@@ -73,6 +76,13 @@ public sealed class When_a_job_runs_under_observation(ObservedWorkerFactory obse
         Assert.Equal(1, Delta(after, "queueflow_tasks_failed_total"));
         Assert.Equal(1, Delta(after, "queueflow_tasks_retried_total"));
         Assert.Equal(3, Delta(after, "queueflow_task_dispatch_duration_seconds_count"));
+        // Each of the four commands (and the timer's retry) went through every phase of the job path; the three
+        // RunTasks were sent; and the time is real time, not zero.
+        foreach (var phase in new[] { "read", "apply", "commit", "release" })
+            Assert.InRange(Phase(after, phase), 4, 6);
+        Assert.InRange(Phase(after, "send"), 3, 6);
+        Assert.Equal(Phase(after, "apply"), Phase(after, "commit"));
+        Assert.True(Phase(after, "commit", "sum") > 0, "the commits' time is recorded");
         Assert.Contains("# TYPE queueflow_outbox_backlog gauge", after, StringComparison.Ordinal);
         Assert.Contains("# TYPE queueflow_timers_pending gauge", after, StringComparison.Ordinal);
         // The runtime's own meter: the process's working set and the GC heap after the last collection (one has run by now).
