@@ -67,12 +67,14 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var sizesBefore = await TableSizes.ReadAsync(dataSource, cancellationToken);
             var walBefore = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsBefore = await StatementTimes.ReadAsync(dataSource, cancellationToken);
+            var phasesBefore = await MessagePhaseTimes.ReadAsync(fleet.Addresses, cancellationToken);
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
             var memory = new WorkerMemory(fleet.PeakResidentBytes(), fleet.ResidentBytes());
             var walAfter = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsAfter = await StatementTimes.ReadAsync(dataSource, cancellationToken);
+            var phasesAfter = await MessagePhaseTimes.ReadAsync(fleet.Addresses, cancellationToken);
             var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
@@ -87,6 +89,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                 TablesAfter = sizesAfter,
                 Wal = walAfter is not null && walBefore is not null ? walAfter - walBefore : null,
                 Statements = statementsAfter is not null && statementsBefore is not null ? StatementTimes.Between(statementsBefore, statementsAfter) : null,
+                Phases = phasesAfter is not null && phasesBefore is not null ? MessagePhaseTimes.Between(phasesBefore, phasesAfter) : null,
             };
             if (!options.KeepJobs)
                 await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);
@@ -113,9 +116,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
         environment["DOTNET_ENVIRONMENT"] = "Production";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
-        // Any free port: several instances run side by side and must not collide with a dev worker's.
-        // Plain "Urls", not ASPNETCORE_URLS: environment variables outrank appsettings.json's "Urls" only without the prefix.
-        environment["Urls"] = "http://127.0.0.1:0";
+        // Each instance's own port is added by WorkerFleet.
         environment["Logging__LogLevel__Default"] = "Warning";
         return environment;
     }

@@ -36,6 +36,9 @@ internal sealed record QueueFlowResult
     /// <summary>PostgreSQL's statements during the measured run, the longest first (null when pg_stat_statements could not be read).</summary>
     public IReadOnlyList<StatementTime>? Statements { get; init; }
 
+    /// <summary>The workers' messages' time by phase during the measured run (null when a worker's /metrics could not be read).</summary>
+    public IReadOnlyList<MessagePhaseTime>? Phases { get; init; }
+
     /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
     public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }

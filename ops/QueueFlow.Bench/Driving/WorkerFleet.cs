@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace QueueFlow.Bench.Driving;
 
@@ -8,17 +10,44 @@ internal sealed class WorkerFleet : IAsyncDisposable
     static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
     readonly List<WorkerProcess> _workers;
+    readonly List<Uri> _addresses;
 
-    WorkerFleet(List<WorkerProcess> workers) => _workers = workers;
+    WorkerFleet(List<WorkerProcess> workers, List<Uri> addresses)
+    {
+        _workers = workers;
+        _addresses = addresses;
+    }
 
     public IReadOnlyList<WorkerProcess> Workers => _workers;
 
+    /// <summary>Each worker's HTTP address (its API, health and /metrics).</summary>
+    public IReadOnlyList<Uri> Addresses => _addresses;
+
+    /// <summary>
+    /// Each instance listens on a port free when it starts (asked of the system, then handed over), so that the bench
+    /// knows where to read its metrics and several instances never collide with each other or with a dev worker.
+    /// </summary>
     public static WorkerFleet Start(int instances, string workerDll, IReadOnlyDictionary<string, string> environment, string runId)
     {
         var workers = new List<WorkerProcess>(instances);
+        var addresses = new List<Uri>(instances);
         for (var i = 0; i < instances; i++)
-            workers.Add(WorkerProcess.Start(workerDll, environment, Path.Combine(Path.GetTempPath(), $"queueflow-bench-{runId}-worker{i + 1}.log")));
-        return new WorkerFleet(workers);
+        {
+            var address = new Uri($"http://127.0.0.1:{FreePort()}");
+            // Plain "Urls", not ASPNETCORE_URLS: environment variables outrank appsettings.json's "Urls" only without the prefix.
+            var own = new Dictionary<string, string>(environment) { ["Urls"] = address.GetLeftPart(UriPartial.Authority) };
+            workers.Add(WorkerProcess.Start(workerDll, own, Path.Combine(Path.GetTempPath(), $"queueflow-bench-{runId}-worker{i + 1}.log")));
+            addresses.Add(address);
+        }
+
+        return new WorkerFleet(workers, addresses);
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Ready means every instance consumes each of <paramref name="queues"/>; a worker that dies instead fails fast with its log.</summary>

@@ -65,6 +65,7 @@ internal static class ReportPrinter
                     Invariant($"pg_total_relation_size before → after the measured run; indexes (pg_indexes_size) {before.IndexBytes / MiB:0.0} → {after.IndexBytes / MiB:0.0} MiB; {after.SequentialScans - before.SequentialScans:N0} sequential scans"));
             }
 
+            table.Add("Worker time per message", PhasesTotal(q), PhasesDetail(q));
             foreach (var (measure, value, detail) in StatementRows(q))
                 table.Add(measure, value, detail);
         }
@@ -101,6 +102,16 @@ internal static class ReportPrinter
     static string WalDetail(QueueFlowResult q) => q.Wal is not { } w || q.Completions == 0
         ? "not measured (the server's statistics could not be read)"
         : Invariant($"{(double)w.Bytes / q.Completions / 1024:0.00} kB of WAL ({(double)w.FullPageImages / q.Completions:0.00} full-page images) and {(double)w.WritingTransactions / q.Completions:0.00} writing transactions per completion; server-wide pg_stat_wal and the WAL position over the measured run, which the machine's noise does not move");
+
+    static string PhasesTotal(QueueFlowResult q) => q.Phases is not { } phases || phases.All(p => p.Count == 0)
+        ? "—"
+        : Invariant($"{phases.Sum(p => p.MeanMilliseconds):0.00} ms");
+
+    static string PhasesDetail(QueueFlowResult q) => q.Phases is not { } phases || phases.All(p => p.Count == 0)
+        ? "not measured (a worker's /metrics could not be read)"
+        : "the sum of each phase's mean per message (queueflow.message.phase.duration from each worker's /metrics, before and after the measured run): "
+            + string.Join(", ", phases.Select(p => Invariant($"{p.Phase} {p.MeanMilliseconds:0.00} ms ({p.Count:N0})")))
+            + "; read includes waiting for the job's lock, send the broker's confirmation";
 
     /// <summary>PostgreSQL's time per completion in all statements, then the longest ones, each with its share.</summary>
     static IEnumerable<(string Measure, string Value, string Detail)> StatementRows(QueueFlowResult q)

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace QueueFlow.Bench.Driving;
+
+/// <summary>One phase of the worker's message path: the seconds all messages spent in it, and how many messages.</summary>
+internal sealed record MessagePhaseTime(string Phase, double Seconds, long Count)
+{
+    public double MeanMilliseconds => Count == 0 ? 0 : Seconds * 1000 / Count;
+}
+
+/// <summary>
+/// Where the workers' messages spend their time, from the histogram <c>queueflow.message.phase.duration</c> on each
+/// worker's <c>/metrics</c>: the sum and count of each phase read before and after the measured run and subtracted, so
+/// the warm-up is left out. Unlike the latency the driver sees, it splits the time inside the worker: waiting for and
+/// reading the job, the saga's rules, the commit, the send, the release.
+/// </summary>
+internal static partial class MessagePhaseTimes
+{
+    /// <summary>The order the phases happen in, which is the order they are printed in.</summary>
+    public static readonly IReadOnlyList<string> Phases = ["read", "apply", "commit", "send", "release"];
+
+    static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Each phase summed over every worker and workflow; null when a worker could not be scraped.</summary>
+    public static async Task<IReadOnlyList<MessagePhaseTime>?> ReadAsync(IReadOnlyList<Uri> workers, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = ScrapeTimeout };
+        var sums = new Dictionary<string, (double Seconds, long Count)>(StringComparer.Ordinal);
+        foreach (var worker in workers)
+        {
+            string text;
+            try
+            {
+                text = await http.GetStringAsync(new Uri(worker, "/metrics"), cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            foreach (var (phase, seconds, count) in Parse(text))
+            {
+                var sum = sums.GetValueOrDefault(phase);
+                sums[phase] = (sum.Seconds + seconds, sum.Count + count);
+            }
+        }
+
+        return [.. Phases.Select(p => sums.TryGetValue(p, out var s) ? new MessagePhaseTime(p, s.Seconds, s.Count) : new MessagePhaseTime(p, 0, 0))];
+    }
+
+    public static IReadOnlyList<MessagePhaseTime> Between(IReadOnlyList<MessagePhaseTime> before, IReadOnlyList<MessagePhaseTime> after) =>
+        [.. after.Select(a => before.FirstOrDefault(b => b.Phase == a.Phase) is { } b ? a with { Seconds = a.Seconds - b.Seconds, Count = a.Count - b.Count } : a)];
+
+    /// <summary>The histogram's _sum and _count lines in Prometheus' text format, one of each per phase and workflow.</summary>
+    internal static IEnumerable<(string Phase, double Seconds, long Count)> Parse(string prometheusText)
+    {
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in prometheusText.Split('\n'))
+        {
+            var match = SeriesLine().Match(line);
+            if (!match.Success || PhaseLabel().Match(match.Groups["labels"].Value) is not { Success: true } phase)
+                continue;
+
+            var name = phase.Groups["phase"].Value;
+            var value = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (match.Groups["kind"].Value == "sum")
+                seconds[name] = seconds.GetValueOrDefault(name) + value;
+            else
+                counts[name] = counts.GetValueOrDefault(name) + (long)value;
+        }
+
+        return seconds.Select(s => (s.Key, s.Value, counts.GetValueOrDefault(s.Key)));
+    }
+
+    [GeneratedRegex(@"^queueflow_message_phase_duration_seconds_(?<kind>sum|count)\{(?<labels>[^}]*)\}\s+(?<value>\S+)")]
+    private static partial Regex SeriesLine();
+
+    [GeneratedRegex(@"queueflow_phase=""(?<phase>[^""]+)""")]
+    private static partial Regex PhaseLabel();
+}
