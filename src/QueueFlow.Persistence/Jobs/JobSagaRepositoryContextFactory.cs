@@ -118,10 +118,7 @@ public sealed partial class JobSagaRepositoryContextFactory(
 
             QueueFlowMetrics.Committed(repositoryContext.Workflow, repositoryContext.CommittedOutcomes, repositoryContext.CommittedHistory);
             if (repositoryContext.Written.Count > 0)
-            {
                 sent = await SendCommittedAsync(repositoryContext, context.CancellationToken).ConfigureAwait(false);
-                repositoryContext.Phases.Sent();
-            }
         }
         finally
         {
@@ -152,6 +149,11 @@ public sealed partial class JobSagaRepositoryContextFactory(
             LogSendAfterCommitFailed(exception, jobId);
             relaySignal.Notify();
             return [];
+        }
+        finally
+        {
+            // Only a send tried here is timed: rows left to the relay are not this message's send.
+            committed.Phases.Sent();
         }
     }
 
