@@ -18,8 +18,7 @@ public static class OwnDatabase
         await using (var connection = new NpgsqlConnection(TestSettings.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await DropIfExistsAsync(connection, name);
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
@@ -33,11 +32,27 @@ public static class OwnDatabase
 
     public static async Task DropAsync(string connectionString)
     {
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database
+            ?? throw new ArgumentException("The connection string names no database.", nameof(connectionString));
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(TestSettings.ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await DropIfExistsAsync(connection, name);
+    }
+
+    /// <summary>
+    /// Not <c>WITH (FORCE)</c>: that refuses (42501) when an autovacuum worker happens to be in the database, its
+    /// process not being this role's to terminate. This role's own sessions are ended first; DROP DATABASE itself stops
+    /// an autovacuum worker and waits (up to five seconds) for the sessions to be gone.
+    /// </summary>
+    private static async Task DropIfExistsAsync(NpgsqlConnection connection, string name)
+    {
+        await using var terminate = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND usename = current_user AND pid <> pg_backend_pid()",
+            connection);
+        terminate.Parameters.AddWithValue("name", name);
+        await terminate.ExecuteScalarAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"", connection);
         await drop.ExecuteNonQueryAsync();
     }
 }
