@@ -22,10 +22,12 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
     {
         var machine = await WithVersionsAsync(MachineInfo.Current(), cancellationToken);
         CeilingResult? rabbit = null, postgres = null;
+        LatencySummary? floor = null;
         if (!options.SkipCeiling)
         {
             rabbit = await TryAsync("RabbitMQ ceiling", RabbitCeilingAsync, cancellationToken);
             postgres = await TryAsync("PostgreSQL ceiling", PostgresCeilingAsync, cancellationToken);
+            floor = await TryAsync("Hop floor", HopFloorAsync, cancellationToken);
         }
 
         var queueFlow = options.SkipQueueFlow
@@ -36,7 +38,7 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             ? null
             : await TryAsync("Hangfire run", ct => new HangfireBenchmark(options, PeerConnectionString(), Progress).RunAsync(ct), cancellationToken);
 
-        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures) { Peer = peer };
+        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures) { Peer = peer, HopFloor = floor };
         Console.Out.Write(ReportPrinter.Render(report, commandLine));
         return _failures.Count > 0 || !report.Healthy ? 1 : 0;
     }
@@ -56,6 +58,23 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
         {
             var ceiling = new PostgresCeiling(dataSource, BenchOptions.PostgresClients, Math.Max(options.Jobs, 1));
             return await ceiling.RunAsync(options.CeilingMessages, Warmup(options.CeilingMessages), cancellationToken);
+        }
+    }
+
+    async Task<LatencySummary> HopFloorAsync(CancellationToken cancellationToken)
+    {
+        var hops = Math.Max(100, options.CeilingMessages / 10);
+        Progress($"Hop floor: {hops:N0} hops one at a time, through a quorum queue, one transaction and a classic queue");
+        var dataSource = _settings.CreateDataSource(2);
+        await using (dataSource)
+        {
+            var scratch = new PostgresCeiling(dataSource, clients: 1, rows: 100);
+            return await scratch.WithScratchRowsAsync(async rows =>
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var client = await CeilingClient.PrepareAsync(connection, cancellationToken);
+                return await new HopFloor(_settings, "queueflow-bench-floor").RunAsync(client, rows, hops, Warmup(hops), cancellationToken);
+            }, cancellationToken);
         }
     }
 

@@ -13,16 +13,26 @@ internal sealed class PostgresCeiling(NpgsqlDataSource dataSource, int clients, 
     /// <summary>The scratch schema; everything in it is the bench's and is dropped after the loop.</summary>
     public const string Schema = "bench";
 
-    public async Task<CeilingResult> RunAsync(int transactions, int warmup, CancellationToken cancellationToken)
-    {
-        var ids = await CreateAsync(cancellationToken);
-        try
+    public Task<CeilingResult> RunAsync(int transactions, int warmup, CancellationToken cancellationToken) =>
+        WithScratchRowsAsync(async ids =>
         {
             if (warmup > 0)
                 await LoopAsync(ids, warmup, cancellationToken);
             var elapsed = await LoopAsync(ids, transactions, cancellationToken);
             return new CeilingResult("PostgreSQL", transactions, elapsed,
                 $"{transactions:N0} in {elapsed.TotalSeconds:0.0} s: {clients} clients, {rows} rows, prepared SELECT … FOR UPDATE + UPDATE jsonb + INSERT history per commit");
+        }, cancellationToken);
+
+    /// <summary>
+    /// Creates the scratch tables, gives <paramref name="use"/> their rows' ids (for <see cref="CeilingClient"/>s of
+    /// its own, such as <see cref="HopFloor"/>'s), and drops them afterwards whatever happened.
+    /// </summary>
+    public async Task<T> WithScratchRowsAsync<T>(Func<Guid[], Task<T>> use, CancellationToken cancellationToken)
+    {
+        var ids = await CreateAsync(cancellationToken);
+        try
+        {
+            return await use(ids);
         }
         finally
         {

@@ -17,6 +17,9 @@ internal sealed record BenchReport(
     /// <summary>The peer's run, when one was asked for and did not fail.</summary>
     public PeerResult? Peer { get; init; }
 
+    /// <summary>The machine's shortest step at one message in flight (<see cref="Ceilings.HopFloor"/>), when the ceilings ran.</summary>
+    public LatencySummary? HopFloor { get; init; }
+
     /// <summary>Every job reached Completed, nothing was dead-lettered, nothing timed out, no service restarted.</summary>
     public bool Healthy => QueueFlow is null || (QueueFlow.Verification.AllCompleted && !QueueFlow.TimedOut && QueueFlow.DeadLettered == 0
         && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0)

@@ -84,12 +84,19 @@ internal static class ReportPrinter
         }
 
         table.Add("RabbitMQ ceiling", Ceiling(report.RabbitMq, "msgs/s"), report.RabbitMq?.Detail ?? "not measured")
-            .Add("PostgreSQL ceiling", Ceiling(report.Postgres, "tx/s"), report.Postgres?.Detail ?? "not measured");
+            .Add("PostgreSQL ceiling", Ceiling(report.Postgres, "tx/s"), report.Postgres?.Detail ?? "not measured")
+            .Add("Hop floor, 1 in flight", report.HopFloor is { } floor ? Median(floor) : "—", report.HopFloor is { } measured
+                ? Percentiles(measured) + "; a persistent confirmed message into a quorum queue, one committed transaction (lock, update, insert), a persistent confirmed answer into a classic queue, nothing of QueueFlow: the shortest CompleteTask → next RunTask these services allow"
+                : "not measured");
 
         if (report.QueueFlow is { } flow)
         {
             table.Add("QueueFlow ÷ RabbitMQ ceiling", Fraction(flow, report.RabbitMq), "completions/s ÷ msgs/s")
                 .Add("QueueFlow ÷ PostgreSQL ceiling", Fraction(flow, report.Postgres), "completions/s ÷ tx/s");
+            // Only one job in flight compares like with like: under load the hop is mostly waiting for a handler.
+            if (report.HopFloor is { Count: > 0 } floorHop && o.Concurrency == 1 && o.Rate is null && flow.Hop.Count > 0)
+                table.Add("QueueFlow above the hop floor", Invariant($"+{flow.Hop.P50 - floorHop.P50:0.0} ms p50"),
+                    Invariant($"1 job in flight: CompleteTask → next RunTask p50 {flow.Hop.P50:0.0} ms against the floor's {floorHop.P50:0.0} ms, p99 {flow.Hop.P99:0.0} against {floorHop.P99:0.0} ms: what QueueFlow itself adds to a step"));
         }
 
         return table;
