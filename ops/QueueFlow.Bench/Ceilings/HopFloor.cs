@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using QueueFlow.Bench.Reporting;
 using QueueFlow.Bench.Services;
 using RabbitMQ.Client;
@@ -19,9 +18,6 @@ namespace QueueFlow.Bench.Ceilings;
 /// </summary>
 internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
 {
-    static readonly byte[] Body = Encoding.UTF8.GetBytes(
-        """{"jobId":"0b6f9a52-3c8e-4f43-9d55-2f0f0c6c2a11","taskId":"t1","attemptId":"9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11","output":{"ok":true}}""");
-
     string Inbound => queuePrefix + "-in";
 
     string Outbound => queuePrefix + "-out";
@@ -48,7 +44,7 @@ internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
                     {
                         var answered = hop.Expect();
                         var sent = Stopwatch.GetTimestamp();
-                        var confirmed = publisher.BasicPublishAsync(string.Empty, Inbound, mandatory: false, Persistent(), Body, cancellationToken);
+                        var confirmed = publisher.BasicPublishAsync(string.Empty, Inbound, mandatory: false, Persistent(), RabbitMqCeiling.Body, cancellationToken);
                         var received = await answered.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                         await confirmed;
                         if (i >= warmup)
@@ -141,7 +137,7 @@ internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
             handler.ReceivedAsync += async (_, delivery) =>
             {
                 await client.RunOneAsync(rows[Random.Shared.Next(rows.Length)], cancellationToken);
-                await publisher.BasicPublishAsync(string.Empty, outbound, mandatory: false, Persistent(), Body, cancellationToken);
+                await publisher.BasicPublishAsync(string.Empty, outbound, mandatory: false, Persistent(), RabbitMqCeiling.Body, cancellationToken);
                 await consumer.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
             };
             await consumer.BasicConsumeAsync(inbound, autoAck: false, handler, cancellationToken);

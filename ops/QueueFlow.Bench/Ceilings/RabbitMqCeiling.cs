@@ -13,8 +13,8 @@ namespace QueueFlow.Bench.Ceilings;
 /// </summary>
 internal sealed class RabbitMqCeiling(ServiceSettings settings, string queue, int confirmWindow, ushort prefetch)
 {
-    // About the size of a CompleteTask on the wire, with the type header a plain-JSON worker sets.
-    static readonly byte[] Body = Encoding.UTF8.GetBytes(
+    /// <summary>About the size of a CompleteTask on the wire (the ceiling's publishes add the type header a plain-JSON worker sets).</summary>
+    internal static readonly byte[] Body = Encoding.UTF8.GetBytes(
         """{"jobId":"0b6f9a52-3c8e-4f43-9d55-2f0f0c6c2a11","taskId":"t1","attemptId":"9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11","output":{"ok":true}}""");
 
     public async Task<CeilingResult> RunAsync(int messages, int warmup, CancellationToken cancellationToken)
