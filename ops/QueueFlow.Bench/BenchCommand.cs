@@ -14,7 +14,12 @@ internal static class BenchCommand
         var tasks = Positive("--tasks-per-job", 10, "Tasks per job, one after another.");
         var concurrency = Positive("--concurrency", 64, "Jobs in flight at once.");
         var instances = Positive("--instances", 1, "QueueFlow worker processes, competing for the jobs queue.");
-        var warmup = new Option<int>("--warmup-jobs") { Description = "Jobs run first and not measured (JIT tiering, connection pools); fewer leave unoptimized code in the measured run.", DefaultValueFactory = _ => 300 };
+        var warmup = new Option<int?>("--warmup-jobs")
+        {
+            Description = "Jobs run first and not measured. Default: rounds of five times --concurrency jobs until the workers' JIT " +
+                "and their rate have settled (two rounds running with the JIT under 10 % of a core per process and the rate up by at most 5 %; at most " +
+                "5 minutes); a number runs exactly that many jobs instead.",
+        };
         var ceilingMessages = Positive("--ceiling-messages", 20_000, "Messages (RabbitMQ) and transactions (PostgreSQL) of each raw ceiling loop.");
         var skipCeiling = new Option<bool>("--skip-ceiling") { Description = "Do not measure the raw ceilings." };
         var skipQueueFlow = new Option<bool>("--skip-queueflow") { Description = "Measure only the raw ceilings." };
@@ -37,7 +42,7 @@ internal static class BenchCommand
         };
         warmup.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            if (r.GetValueOrDefault<int?>() < 0)
                 r.AddError("--warmup-jobs must be 0 or more");
         });
         rate.Validators.Add(r =>

@@ -7,7 +7,8 @@ internal sealed record BenchOptions
     public required int TasksPerJob { get; init; }
     public required int Concurrency { get; init; }
     public required int Instances { get; init; }
-    public required int WarmupJobs { get; init; }
+    /// <summary>Unmeasured jobs run first; null runs rounds until the workers' JIT settles (<see cref="Driving.Warmup"/>).</summary>
+    public required int? WarmupJobs { get; init; }
     public required int CeilingMessages { get; init; }
     public required bool SkipCeiling { get; init; }
     public required bool SkipQueueFlow { get; init; }

@@ -36,7 +36,7 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
 
         var peer = options.Peer is null
             ? null
-            : await TryAsync("Hangfire run", ct => new HangfireBenchmark(options, PeerConnectionString(), Progress).RunAsync(ct), cancellationToken);
+            : await TryAsync("Hangfire run", ct => new HangfireBenchmark(PeerOptions(queueFlow), PeerConnectionString(), Progress).RunAsync(ct), cancellationToken);
 
         var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures) { Peer = peer, HopFloor = floor };
         Console.Out.Write(ReportPrinter.Render(report, commandLine));
@@ -77,6 +77,10 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             }, cancellationToken);
         }
     }
+
+    /// <summary>The peer warms up with as many jobs as QueueFlow did, so that neither gets a longer warm-up than the other.</summary>
+    BenchOptions PeerOptions(QueueFlowResult? queueFlow) =>
+        options with { WarmupJobs = options.WarmupJobs ?? queueFlow?.Warmup.Jobs ?? Driving.Warmup.FallbackJobs };
 
     /// <summary>
     /// The peer's own database on the same server (ops/bench creates it empty as the bench database's name

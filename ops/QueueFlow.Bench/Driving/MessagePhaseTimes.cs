@@ -20,29 +20,15 @@ internal static partial class MessagePhaseTimes
     /// <summary>The order the phases happen in, which is the order they are printed in.</summary>
     public static readonly IReadOnlyList<string> Phases = ["read", "apply", "commit", "send", "release"];
 
-    static readonly TimeSpan ScrapeTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>Each phase summed over every worker and workflow; null when a worker could not be scraped.</summary>
     public static async Task<IReadOnlyList<MessagePhaseTime>?> ReadAsync(IReadOnlyList<Uri> workers, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = ScrapeTimeout };
-        var sums = new Dictionary<string, (double Seconds, long Count)>(StringComparer.Ordinal);
-        foreach (var worker in workers)
-        {
-            string text;
-            try
-            {
-                text = await http.GetStringAsync(new Uri(worker, "/metrics"), cancellationToken);
-            }
-            catch (HttpRequestException)
-            {
-                return null;
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
+        if (await WorkerMetrics.ScrapeAsync(workers, cancellationToken) is not { } texts)
+            return null;
 
+        var sums = new Dictionary<string, (double Seconds, long Count)>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
             foreach (var (phase, seconds, count) in Parse(text))
             {
                 var sum = sums.GetValueOrDefault(phase);

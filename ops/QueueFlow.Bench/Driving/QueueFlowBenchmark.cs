@@ -51,14 +51,8 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var dataSource = settings.CreateDataSource(maxPoolSize: 4);
             await using var dataSourceScope = dataSource;
 
-            if (options.WarmupJobs > 0)
-            {
-                // Closed-loop even when the measured run is paced: warming up only needs the code paths hot.
-                progress($"warm-up: {options.WarmupJobs} jobs, {options.Concurrency} in flight (not measured)");
-                var warmup = await driver.RunAsync(new Launcher(options.Concurrency, rate: null), options.WarmupJobs, measured: false, options.Timeout, cancellationToken);
-                if (warmup.TimedOut)
-                    throw new TimeoutException($"the warm-up jobs did not all finish within {options.Timeout.TotalSeconds:0}s; worker log tail:\n{fleet.Workers[0].LogTail(40)}");
-            }
+            // Closed-loop even when the measured run is paced: warming up only needs the code paths hot.
+            var warmup = await new Warmup(driver, fleet, options, progress).RunAsync(cancellationToken);
 
             await TableStatistics.RefreshAsync(dataSource, cancellationToken);
 
@@ -68,6 +62,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var walBefore = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsBefore = await StatementTimes.ReadAsync(dataSource, cancellationToken);
             var phasesBefore = await MessagePhaseTimes.ReadAsync(fleet.Addresses, cancellationToken);
+            var jitBefore = await JitTime.ReadAsync(fleet.Addresses, cancellationToken);
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
@@ -75,6 +70,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var walAfter = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsAfter = await StatementTimes.ReadAsync(dataSource, cancellationToken);
             var phasesAfter = await MessagePhaseTimes.ReadAsync(fleet.Addresses, cancellationToken);
+            var jitAfter = await JitTime.ReadAsync(fleet.Addresses, cancellationToken);
             var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
@@ -90,6 +86,8 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                 Wal = walAfter is not null && walBefore is not null ? walAfter - walBefore : null,
                 Statements = statementsAfter is not null && statementsBefore is not null ? StatementTimes.Between(statementsBefore, statementsAfter) : null,
                 Phases = phasesAfter is not null && phasesBefore is not null ? MessagePhaseTimes.Between(phasesBefore, phasesAfter) : null,
+                Warmup = warmup,
+                Jit = jitAfter is not null && jitBefore is not null ? jitAfter - jitBefore : null,
             };
             if (!options.KeepJobs)
                 await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);

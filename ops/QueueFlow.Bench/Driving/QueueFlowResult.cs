@@ -39,6 +39,12 @@ internal sealed record QueueFlowResult
     /// <summary>The workers' messages' time by phase during the measured run (null when a worker's /metrics could not be read).</summary>
     public IReadOnlyList<MessagePhaseTime>? Phases { get; init; }
 
+    /// <summary>The unmeasured jobs run first.</summary>
+    public WarmupResult Warmup { get; init; } = new([], UntilSettled: false, Settled: false);
+
+    /// <summary>The workers' compiling during the measured run (null when their counters could not be read).</summary>
+    public JitTime? Jit { get; init; }
+
     /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
     public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }

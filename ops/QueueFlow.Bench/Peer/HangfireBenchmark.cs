@@ -42,10 +42,10 @@ internal sealed class HangfireBenchmark(BenchOptions options, string connectionS
         await WaitUntilReadyAsync(server, cancellationToken);
         progress($"started the Hangfire server: pid {server.Id}, {options.PeerWorkers} workers; log {logPath}");
 
-        if (options.WarmupJobs > 0)
+        if (options.WarmupJobs is { } warmupJobs and > 0)
         {
-            progress($"Hangfire warm-up: {options.WarmupJobs} chains, {options.Concurrency} in flight (not measured)");
-            var warmup = await RunChainsAsync(new Launcher(options.Concurrency, rate: null), client, options.WarmupJobs, measured: false, cancellationToken);
+            progress($"Hangfire warm-up: {warmupJobs} chains, {options.Concurrency} in flight (not measured)");
+            var warmup = await RunChainsAsync(new Launcher(options.Concurrency, rate: null), client, warmupJobs, measured: false, cancellationToken);
             if (warmup.TimedOut)
                 throw new TimeoutException($"the Hangfire warm-up chains did not all finish within {options.Timeout.TotalSeconds:0}s; server log tail:\n{server.LogTail(40)}");
         }

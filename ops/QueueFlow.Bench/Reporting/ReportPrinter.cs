@@ -41,7 +41,7 @@ internal static class ReportPrinter
         {
             var pace = o.Rate is { } rate ? Invariant($"new jobs paced at {rate:0.##}/s (open loop)") : Invariant($"at most {o.Concurrency} jobs in flight");
             table.Add("Workload", Invariant($"{q.Jobs:N0} jobs × {o.TasksPerJob} tasks"),
-                    Invariant($"sequential chain, {pace}, {o.Instances} worker process(es), {o.WarmupJobs} warm-up jobs not counted"))
+                    Invariant($"sequential chain, {pace}, {o.Instances} worker process(es), {q.Warmup.Jobs} warm-up jobs not counted"))
                 .Add("QueueFlow completions/s", Invariant($"{q.CompletionsPerSecond:N1}"),
                     Invariant($"{q.Completions:N0} task completions in {q.Elapsed.TotalSeconds:0.0} s, first StartJob to last JobCompleted{(q.TimedOut ? " — TIMED OUT" : string.Empty)}"))
                 .Add("QueueFlow jobs/s", Invariant($"{q.JobsPerSecond:N1}"), Invariant($"{q.JobsFinished:N0} jobs ended"))
@@ -58,7 +58,9 @@ internal static class ReportPrinter
                     Invariant($"worker {q.MillisecondsPerCompletion(q.Cpu.Workers):0.00} ms, PostgreSQL {q.MillisecondsPerCompletion(q.Cpu.PostgreSql):0.00} ms, RabbitMQ {q.MillisecondsPerCompletion(q.Cpu.RabbitMq):0.00} ms, simulated workers {q.MillisecondsPerCompletion(q.Cpu.Driver):0.00} ms (servers: every process of theirs)"))
                 .Add("PostgreSQL writes per completion", WalPerCompletion(q), WalDetail(q))
                 .Add("Rate by quarter", Invariant($"last ÷ first {q.Quarters.LastOverFirst:P1}"), Quarters(q.Quarters))
-                .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"));
+                .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"))
+                .Add(WarmupRows.Warmup(q, o))
+                .Add(WarmupRows.Jit(q));
             foreach (var (before, after) in q.TablesBefore.Join(q.TablesAfter, b => b.Table, a => a.Table, (b, a) => (b, a)))
             {
                 table.Add($"Table {before.Table}", Invariant($"{before.TotalBytes / MiB:0.0} → {after.TotalBytes / MiB:0.0} MiB"),

@@ -15,6 +15,8 @@ internal sealed class TextTable(params string[] headers)
         return this;
     }
 
+    public TextTable Add((string Measure, string Value, string Detail) row) => Add(row.Measure, row.Value, row.Detail);
+
     public string ToText()
     {
         var widths = headers.Select((h, i) => _rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
