@@ -17,7 +17,7 @@ internal static class BenchCommand
         var warmup = new Option<int?>("--warmup-jobs")
         {
             Description = "Jobs run first and not measured. Default: rounds of five times --concurrency jobs until the workers' JIT " +
-                "and their rate have settled (two rounds running with the JIT under 10 % of a core per process and the rate up by at most 5 %; at most " +
+                "and their rate have settled (two rounds running with the JIT under 10 % of a core per process and the rate up by at most 10 %; at most " +
                 "5 minutes); a number runs exactly that many jobs instead.",
         };
         var ceilingMessages = Positive("--ceiling-messages", 20_000, "Messages (RabbitMQ) and transactions (PostgreSQL) of each raw ceiling loop.");
