@@ -60,7 +60,7 @@ internal static class ReportPrinter
                 .Add("Rate by quarter", Invariant($"last ÷ first {q.Quarters.LastOverFirst:P1}"), Quarters(q.Quarters))
                 .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"))
                 .Add(WarmupRows.Warmup(q, o))
-                .Add(WarmupRows.Jit(q));
+                .Add(WarmupRows.Jit(q, o));
             foreach (var (before, after) in q.TablesBefore.Join(q.TablesAfter, b => b.Table, a => a.Table, (b, a) => (b, a)))
             {
                 table.Add($"Table {before.Table}", Invariant($"{before.TotalBytes / MiB:0.0} → {after.TotalBytes / MiB:0.0} MiB"),

@@ -24,8 +24,8 @@ internal static class WarmupRows
         return ("Warm-up", value, $"{how}; per round: completions/s (the JIT's share of a core per process, the workers' CPU per completion) {rounds}");
     }
 
-    public static (string Measure, string Value, string Detail) Jit(QueueFlowResult q) => q.Jit is { } jit
+    public static (string Measure, string Value, string Detail) Jit(QueueFlowResult q, BenchOptions o) => q.Jit is { } jit
         ? ("JIT during the measured run", Invariant($"{jit.Seconds:0.00} s"),
-            Invariant($"{jit.Methods:N0} methods compiled by the worker process(es), {jit.Seconds / Math.Max(q.Cpu.Workers.TotalSeconds, 1e-9):P1} of their CPU time in the run (dotnet.jit.compilation.time: wall-clock, waits for a core included)"))
+            Invariant($"{jit.Methods:N0} methods compiled by the worker process(es), {jit.Seconds / q.Elapsed.TotalSeconds / o.Instances:P1} of a core per process (dotnet.jit.compilation.time: wall-clock, waits for a core included)"))
         : ("JIT during the measured run", "—", "not measured (a worker's /metrics could not be read)");
 }
