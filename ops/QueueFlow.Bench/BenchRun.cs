@@ -47,7 +47,7 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
     {
         Progress($"RabbitMQ ceiling: {options.CeilingMessages:N0} persistent messages through a quorum queue");
         var ceiling = new RabbitMqCeiling(_settings, "queueflow-bench-ceiling", BenchOptions.ConfirmWindow, BenchOptions.Prefetch);
-        return await ceiling.RunAsync(options.CeilingMessages, Warmup(options.CeilingMessages), cancellationToken);
+        return await ceiling.RunAsync(options.CeilingMessages, CeilingWarmup(options.CeilingMessages), cancellationToken);
     }
 
     async Task<CeilingResult> PostgresCeilingAsync(CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
         await using (dataSource)
         {
             var ceiling = new PostgresCeiling(dataSource, BenchOptions.PostgresClients, Math.Max(options.Jobs, 1));
-            return await ceiling.RunAsync(options.CeilingMessages, Warmup(options.CeilingMessages), cancellationToken);
+            return await ceiling.RunAsync(options.CeilingMessages, CeilingWarmup(options.CeilingMessages), cancellationToken);
         }
     }
 
@@ -73,14 +73,14 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 await using var client = await CeilingClient.PrepareAsync(connection, cancellationToken);
-                return await new HopFloor(_settings, "queueflow-bench-floor").RunAsync(client, rows, hops, Warmup(hops), cancellationToken);
+                return await new HopFloor(_settings, "queueflow-bench-floor").RunAsync(client, rows, hops, CeilingWarmup(hops), cancellationToken);
             }, cancellationToken);
         }
     }
 
     /// <summary>The peer warms up with as many jobs as QueueFlow did, so that neither gets a longer warm-up than the other.</summary>
     BenchOptions PeerOptions(QueueFlowResult? queueFlow) =>
-        options with { WarmupJobs = options.WarmupJobs ?? queueFlow?.Warmup.Jobs ?? Driving.Warmup.FallbackJobs };
+        options with { WarmupJobs = options.WarmupJobs ?? queueFlow?.Warmup.Jobs ?? Warmup.FallbackJobs };
 
     /// <summary>
     /// The peer's own database on the same server (ops/bench creates it empty as the bench database's name
@@ -92,7 +92,7 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             : new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Database = _settings.DatabaseName + "_hangfire" }.ConnectionString;
 
     /// <summary>A tenth, at most a thousand, run first and not counted, so JIT and cold caches stay out of the ceiling.</summary>
-    static int Warmup(int measured) => Math.Min(1000, measured / 10);
+    static int CeilingWarmup(int measured) => Math.Min(1000, measured / 10);
 
     async Task<MachineInfo> WithVersionsAsync(MachineInfo machine, CancellationToken cancellationToken)
     {
