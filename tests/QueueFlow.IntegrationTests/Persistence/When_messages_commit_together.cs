@@ -43,6 +43,8 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             Assert.NotEqual(versions[0], versions[1]);
             Assert.True(outbox.Sequence > 0, "the outbox row's sequence should be read back from its group");
             Assert.Equal(versions[2], await session.ScalarAsync<long>($"SELECT xmin::text::bigint FROM queueflow.outbox WHERE message_id = '{outbox.MessageId}'"));
+            // Both new jobs' tasks, each job's written by its own write of the group.
+            Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.job_tasks WHERE job_id = '{jobs[1]}'"));
             Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.job_tasks WHERE job_id = '{jobs[2]}'"));
         }
         finally
@@ -103,8 +105,10 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         {
             await Task.WhenAll(jobs.Select(id => groups.WriteAsync(ProbeJobRows.NewJob(id)))).WaitAsync(PersistenceFixture.Patience);
 
-            // The first job's two tasks move on, the second job's second task starts; the first task of the second job stays.
+            // The first job completes (its two tasks move on, two watchers join), the second job's second task starts and its
+            // first task stays: each job row and task row as its own write gave it.
             var first = new JobChangeBatch();
+            first.UpdateJobRow(Moved(jobs[0], JobStatus.Completed, ["ops", "audit"]), await RowVersionAsync(session, jobs[0]), (JobStatus.Running, ProbeJobRows.Workflow));
             first.UpdateTaskRow(ProbeJobRows.TaskRow(jobs[0], "first", TaskRunStatus.Completed), AsRead(ProbeJobRows.TaskRow(jobs[0], "first", TaskRunStatus.Pending)));
             first.UpdateTaskRow(ProbeJobRows.TaskRow(jobs[0], "second", TaskRunStatus.Running), AsRead(ProbeJobRows.TaskRow(jobs[0], "second", TaskRunStatus.Pending)));
             first.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[0], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskCompleted", TaskId = "first" });
@@ -112,12 +116,15 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             first.InsertOutboxRow(rows[0]);
             first.InsertOutboxRow(rows[1]);
             var second = new JobChangeBatch();
+            second.UpdateJobRow(Moved(jobs[1], JobStatus.Running, []), await RowVersionAsync(session, jobs[1]), (JobStatus.Running, ProbeJobRows.Workflow));
             second.UpdateTaskRow(ProbeJobRows.TaskRow(jobs[1], "second", TaskRunStatus.Running), AsRead(ProbeJobRows.TaskRow(jobs[1], "second", TaskRunStatus.Pending)));
             second.InsertHistoryRow(new JobHistoryEntry { JobId = jobs[1], Sequence = 2, At = DateTimeOffset.UtcNow, Kind = "TaskStarted", TaskId = "second" });
             second.InsertOutboxRow(rows[2]);
             var brokenLocks = await JobChangeBatch.ExecuteAsync(session, null, [first, second], CancellationToken.None);
 
             Assert.All(brokenLocks, Assert.Null);
+            Assert.Equal("Completed 3 ops,audit", await JobColumnsAsync(session, jobs[0]));
+            Assert.Equal("Running 2 ", await JobColumnsAsync(session, jobs[1]));
             Assert.Equal("first=Completed second=Running", await TaskStatusesAsync(session, jobs[0]));
             Assert.Equal("first=Pending second=Running", await TaskStatusesAsync(session, jobs[1]));
             Assert.Equal("1 2 3", await session.ScalarAsync<string>($"SELECT string_agg(sequence::text, ' ' ORDER BY sequence) FROM queueflow.job_history WHERE job_id = '{jobs[0]}'"));
@@ -191,6 +198,22 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             await other.DisposeAsync();
         });
     }
+
+    /// <summary>The job as the test wrote it: moved on to <paramref name="status"/>, its history counted on, watched by <paramref name="watchers"/>.</summary>
+    private static Job Moved(Guid jobId, JobStatus status, List<string> watchers)
+    {
+        var job = ProbeJobRows.JobFor(jobId);
+        job.Status = status;
+        job.HistoryCount = status == JobStatus.Completed ? 3 : 2;
+        job.Watchers = watchers;
+        return job;
+    }
+
+    private static async Task<uint> RowVersionAsync(NpgsqlConnection session, Guid jobId) =>
+        (uint)await session.ScalarAsync<long>($"SELECT xmin::text::bigint FROM queueflow.jobs WHERE id = '{jobId}'");
+
+    private static Task<string> JobColumnsAsync(NpgsqlConnection session, Guid jobId) =>
+        session.ScalarAsync<string>($"SELECT status || ' ' || history_count || ' ' || array_to_string(watchers, ',') FROM queueflow.jobs WHERE id = '{jobId}'");
 
     private static Task<string> TaskStatusesAsync(NpgsqlConnection session, Guid jobId) =>
         session.ScalarAsync<string>($"SELECT string_agg(task_id || '=' || status, ' ' ORDER BY task_id) FROM queueflow.job_tasks WHERE job_id = '{jobId}'");
