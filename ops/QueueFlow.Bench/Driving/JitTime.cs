@@ -15,11 +15,12 @@ internal sealed partial record JitTime(double Seconds, long Methods)
     public static JitTime operator -(JitTime after, JitTime before) => new(after.Seconds - before.Seconds, after.Methods - before.Methods);
 
     /// <summary>Summed over the workers; null when a worker could not be read or does not export the counters.</summary>
-    public static async Task<JitTime?> ReadAsync(IReadOnlyList<Uri> workers, CancellationToken cancellationToken)
-    {
-        if (await WorkerMetrics.ScrapeAsync(workers, cancellationToken) is not { } texts)
-            return null;
+    public static async Task<JitTime?> ReadAsync(IReadOnlyList<Uri> workers, CancellationToken cancellationToken) =>
+        await WorkerMetrics.ScrapeAsync(workers, cancellationToken) is { } texts ? Sum(texts) : null;
 
+    /// <summary>Summed over the workers' <c>/metrics</c> texts (<see cref="WorkerMetrics"/>); null when one lacks the counters.</summary>
+    public static JitTime? Sum(IReadOnlyList<string> texts)
+    {
         var total = new JitTime(0, 0);
         foreach (var text in texts)
         {

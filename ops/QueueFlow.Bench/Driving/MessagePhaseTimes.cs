@@ -20,12 +20,9 @@ internal static partial class MessagePhaseTimes
     /// <summary>The order the phases happen in, which is the order they are printed in.</summary>
     public static readonly IReadOnlyList<string> Phases = ["read", "apply", "commit", "send", "release"];
 
-    /// <summary>Each phase summed over every worker and workflow; null when a worker could not be scraped.</summary>
-    public static async Task<IReadOnlyList<MessagePhaseTime>?> ReadAsync(IReadOnlyList<Uri> workers, CancellationToken cancellationToken)
+    /// <summary>Each phase summed over every worker and workflow, from each worker's <c>/metrics</c> text (<see cref="WorkerMetrics"/>).</summary>
+    public static IReadOnlyList<MessagePhaseTime> Sum(IReadOnlyList<string> texts)
     {
-        if (await WorkerMetrics.ScrapeAsync(workers, cancellationToken) is not { } texts)
-            return null;
-
         var sums = new Dictionary<string, (double Seconds, long Count)>(StringComparer.Ordinal);
         foreach (var text in texts)
         {

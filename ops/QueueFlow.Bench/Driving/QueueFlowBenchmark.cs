@@ -61,16 +61,18 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var sizesBefore = await TableSizes.ReadAsync(dataSource, cancellationToken);
             var walBefore = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsBefore = await StatementTimes.ReadAsync(dataSource, cancellationToken);
-            var phasesBefore = await MessagePhaseTimes.ReadAsync(fleet.Addresses, cancellationToken);
-            var jitBefore = await JitTime.ReadAsync(fleet.Addresses, cancellationToken);
+            var metricsBefore = await WorkerMetrics.ScrapeAsync(fleet.Addresses, cancellationToken);
+            var phasesBefore = metricsBefore is null ? null : MessagePhaseTimes.Sum(metricsBefore);
+            var jitBefore = metricsBefore is null ? null : JitTime.Sum(metricsBefore);
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
             var memory = new WorkerMemory(fleet.PeakResidentBytes(), fleet.ResidentBytes());
             var walAfter = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsAfter = await StatementTimes.ReadAsync(dataSource, cancellationToken);
-            var phasesAfter = await MessagePhaseTimes.ReadAsync(fleet.Addresses, cancellationToken);
-            var jitAfter = await JitTime.ReadAsync(fleet.Addresses, cancellationToken);
+            var metricsAfter = await WorkerMetrics.ScrapeAsync(fleet.Addresses, cancellationToken);
+            var phasesAfter = metricsAfter is null ? null : MessagePhaseTimes.Sum(metricsAfter);
+            var jitAfter = metricsAfter is null ? null : JitTime.Sum(metricsAfter);
             var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
