@@ -20,7 +20,7 @@ internal static class BenchCommand
                 "and their rate have settled (two rounds running with the JIT under 10 % of a core per process and the rate up by at most 10 %; at most " +
                 "5 minutes); a number runs exactly that many jobs instead.",
         };
-        var ceilingMessages = Positive("--ceiling-messages", 20_000, "Messages (RabbitMQ) and transactions (PostgreSQL) of each raw ceiling loop.");
+        var ceilingMessages = Positive("--ceiling-messages", 20_000, "Messages (RabbitMQ) and transactions (PostgreSQL) of each raw ceiling loop, and steps of the step floor.");
         var skipCeiling = new Option<bool>("--skip-ceiling") { Description = "Do not measure the raw ceilings." };
         var skipQueueFlow = new Option<bool>("--skip-queueflow") { Description = "Measure only the raw ceilings." };
         var timeout = Positive("--timeout", 150, "Seconds the measured jobs may take before the run is reported as timed out.");

@@ -23,11 +23,16 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
         var machine = await WithVersionsAsync(MachineInfo.Current(), cancellationToken);
         CeilingResult? rabbit = null, postgres = null;
         LatencySummary? floor = null;
+        StepFloorResult? stepFloor = null;
         if (!options.SkipCeiling)
         {
             rabbit = await TryAsync("RabbitMQ ceiling", RabbitCeilingAsync, cancellationToken);
             postgres = await TryAsync("PostgreSQL ceiling", PostgresCeilingAsync, cancellationToken);
             floor = await TryAsync("Hop floor", HopFloorAsync, cancellationToken);
+
+            // At one in flight it would be the hop floor again.
+            if (options.Concurrency > 1)
+                stepFloor = await TryAsync("Step floor", StepFloorAsync, cancellationToken);
         }
 
         var queueFlow = options.SkipQueueFlow
@@ -38,7 +43,7 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
             ? null
             : await TryAsync("Hangfire run", ct => new HangfireBenchmark(PeerOptions(queueFlow), PeerConnectionString(), Progress).RunAsync(ct), cancellationToken);
 
-        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures) { Peer = peer, HopFloor = floor };
+        var report = new BenchReport(machine, options, _settings.DatabaseName, queueFlow, rabbit, postgres, _failures) { Peer = peer, HopFloor = floor, StepFloor = stepFloor };
         Console.Out.Write(ReportPrinter.Render(report, commandLine));
         return _failures.Count > 0 || !report.Healthy ? 1 : 0;
     }
@@ -74,6 +79,40 @@ internal sealed class BenchRun(BenchOptions options, string commandLine)
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 await using var client = await CeilingClient.PrepareAsync(connection, cancellationToken);
                 return await new HopFloor(_settings, "queueflow-bench-floor").RunAsync(client, rows, hops, CeilingWarmup(hops), cancellationToken);
+            }, cancellationToken);
+        }
+    }
+
+    async Task<StepFloorResult> StepFloorAsync(CancellationToken cancellationToken)
+    {
+        Progress($"Step floor: {options.CeilingMessages:N0} steps, {options.Concurrency} in flight, each through a quorum queue, one transaction and a classic queue");
+        var dataSource = _settings.CreateDataSource(BenchOptions.PostgresClients + 1);
+        await using (dataSource)
+        {
+            var scratch = new PostgresCeiling(dataSource, BenchOptions.PostgresClients, Math.Max(options.Jobs, 1));
+            return await scratch.WithScratchRowsAsync(async rows =>
+            {
+                var clients = new List<CeilingClient>(BenchOptions.PostgresClients);
+                var connections = new List<NpgsqlConnection>(BenchOptions.PostgresClients);
+                try
+                {
+                    for (var i = 0; i < BenchOptions.PostgresClients; i++)
+                    {
+                        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                        connections.Add(connection);
+                        clients.Add(await CeilingClient.PrepareAsync(connection, cancellationToken));
+                    }
+
+                    return await new StepFloor(_settings, "queueflow-bench-step-floor")
+                        .RunAsync(clients, rows, options.Concurrency, options.CeilingMessages, CeilingWarmup(options.CeilingMessages), cancellationToken);
+                }
+                finally
+                {
+                    foreach (var client in clients)
+                        await client.DisposeAsync();
+                    foreach (var connection in connections)
+                        await connection.DisposeAsync();
+                }
             }, cancellationToken);
         }
     }

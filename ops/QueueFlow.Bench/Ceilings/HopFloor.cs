@@ -31,11 +31,11 @@ internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
             var worker = await settings.ConnectAsync("queueflow-bench hop-floor worker", cancellationToken);
             await using (worker)
             {
-                await DeclareAsync(driver, cancellationToken);
+                await DeclareAsync(driver, Inbound, Outbound, cancellationToken);
                 try
                 {
                     var hop = new Hop();
-                    await using var standIn = await StandInWorker.StartAsync(worker, client, rows, Inbound, Outbound, cancellationToken);
+                    await using var standIn = await StandInWorker.StartAsync(worker, [client], rows, Inbound, Outbound, cancellationToken);
                     await using var receiver = await ConsumeAsync(driver, Outbound, hop, cancellationToken);
                     await using var publisher = await driver.CreateChannelAsync(ConfirmedChannel, cancellationToken);
 
@@ -55,7 +55,7 @@ internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
                 }
                 finally
                 {
-                    await DeleteAsync(driver);
+                    await DeleteAsync(driver, Inbound, Outbound);
                 }
             }
         }
@@ -72,28 +72,29 @@ internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
         MessageId = Guid.NewGuid().ToString(),
     };
 
-    async Task DeclareAsync(IConnection connection, CancellationToken cancellationToken)
+    /// <summary>The floors' two queues, fresh: the jobs queue's type inbound, a task queue's as MassTransit declares it outbound.</summary>
+    internal static async Task DeclareAsync(IConnection connection, string inbound, string outbound, CancellationToken cancellationToken)
     {
         var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await using (channel)
         {
             // Fresh queues each run, so nothing an interrupted earlier run left behind is delivered.
-            await channel.QueueDeleteAsync(Inbound, cancellationToken: cancellationToken);
-            await channel.QueueDeleteAsync(Outbound, cancellationToken: cancellationToken);
+            await channel.QueueDeleteAsync(inbound, cancellationToken: cancellationToken);
+            await channel.QueueDeleteAsync(outbound, cancellationToken: cancellationToken);
             // The jobs queue's type, and a task queue's as MassTransit declares it.
-            await channel.QueueDeclareAsync(Inbound, durable: true, exclusive: false, autoDelete: false,
+            await channel.QueueDeclareAsync(inbound, durable: true, exclusive: false, autoDelete: false,
                 arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(Outbound, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(outbound, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
         }
     }
 
-    async Task DeleteAsync(IConnection connection)
+    internal static async Task DeleteAsync(IConnection connection, string inbound, string outbound)
     {
         var channel = await connection.CreateChannelAsync();
         await using (channel)
         {
-            await channel.QueueDeleteAsync(Inbound);
-            await channel.QueueDeleteAsync(Outbound);
+            await channel.QueueDeleteAsync(inbound);
+            await channel.QueueDeleteAsync(outbound);
         }
     }
 
@@ -123,33 +124,5 @@ internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
         }
 
         public void Arrived(long timestamp) => _answer.TrySetResult(timestamp);
-    }
-
-    /// <summary>What a QueueFlow worker must do at the least for one message: commit its change, send its answer, ack.</summary>
-    sealed class StandInWorker(IChannel consumer, IChannel publisher) : IAsyncDisposable
-    {
-        public static async Task<StandInWorker> StartAsync(IConnection connection, CeilingClient client, Guid[] rows, string inbound, string outbound, CancellationToken cancellationToken)
-        {
-            var consumer = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            var publisher = await connection.CreateChannelAsync(ConfirmedChannel, cancellationToken);
-            await consumer.BasicQosAsync(0, BenchOptions.Prefetch, global: false, cancellationToken);
-            var handler = new AsyncEventingBasicConsumer(consumer);
-            handler.ReceivedAsync += async (_, delivery) =>
-            {
-                await client.RunOneAsync(rows[Random.Shared.Next(rows.Length)], cancellationToken);
-                await publisher.BasicPublishAsync(string.Empty, outbound, mandatory: false, Persistent(), RabbitMqCeiling.Body, cancellationToken);
-                await consumer.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
-            };
-            await consumer.BasicConsumeAsync(inbound, autoAck: false, handler, cancellationToken);
-            return new StandInWorker(consumer, publisher);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await consumer.CloseAsync();
-            consumer.Dispose();
-            await publisher.CloseAsync();
-            publisher.Dispose();
-        }
     }
 }

@@ -20,6 +20,9 @@ internal sealed record BenchReport(
     /// <summary>The machine's shortest step at one message in flight (<see cref="Ceilings.HopFloor"/>), when the ceilings ran.</summary>
     public LatencySummary? HopFloor { get; init; }
 
+    /// <summary>The machine's most steps per second at the run's concurrency (<see cref="Ceilings.StepFloor"/>), when the ceilings ran.</summary>
+    public StepFloorResult? StepFloor { get; init; }
+
     /// <summary>Every job reached Completed, nothing was dead-lettered, nothing timed out, no service restarted.</summary>
     public bool Healthy => QueueFlow is null || (QueueFlow.Verification.AllCompleted && !QueueFlow.TimedOut && QueueFlow.DeadLettered == 0
         && !QueueFlow.WorkerLogs.ServiceRestarted && QueueFlow.DriverDisconnects == 0)

@@ -90,11 +90,23 @@ internal static class ReportPrinter
             .Add("Hop floor, 1 in flight", report.HopFloor is { } floor ? Median(floor) : "—", report.HopFloor is { } measured
                 ? Percentiles(measured) + "; a persistent confirmed message into a quorum queue, one committed transaction (lock, update, insert), a persistent confirmed answer into a classic queue, nothing of QueueFlow: the shortest CompleteTask → next RunTask these services allow"
                 : "not measured");
+        if (report.StepFloor is { } steps)
+        {
+            table.Add(Invariant($"Step floor, {steps.InFlight} in flight"), Invariant($"{steps.StepsPerSecond:N1} steps/s"),
+                Invariant($"{steps.Steps:N0} steps in {steps.Elapsed.TotalSeconds:0.0} s, each the hop floor's, a new one sent as each answer arrives, {steps.Handlers} stand-in handlers each on a connection of its own, nothing of QueueFlow: the most completions/s these services allow with one transaction and two confirmed messages per step; ")
+                + Invariant($"CPU per step {steps.MillisecondsPerStep(steps.Cpu.Total):0.00} ms (PostgreSQL {steps.MillisecondsPerStep(steps.Cpu.PostgreSql):0.00}, RabbitMQ {steps.MillisecondsPerStep(steps.Cpu.RabbitMq):0.00}, the bench's stand-in and driver {steps.MillisecondsPerStep(steps.Cpu.Workers):0.00}); send → answer p50 {steps.Latency.P50:0.0} ms, ")
+                + Percentiles(steps.Latency));
+        }
 
         if (report.QueueFlow is { } flow)
         {
             table.Add("QueueFlow ÷ RabbitMQ ceiling", Fraction(flow, report.RabbitMq), "completions/s ÷ msgs/s")
                 .Add("QueueFlow ÷ PostgreSQL ceiling", Fraction(flow, report.Postgres), "completions/s ÷ tx/s");
+            if (report.StepFloor is { } floorSteps && floorSteps.StepsPerSecond > 0)
+            {
+                table.Add("QueueFlow ÷ step floor", Invariant($"{flow.CompletionsPerSecond / floorSteps.StepsPerSecond:P1}"),
+                    Invariant($"completions/s ÷ steps/s; CPU per completion {flow.MillisecondsPerCompletion(flow.Cpu.Total):0.00} ms against the floor's {floorSteps.MillisecondsPerStep(floorSteps.Cpu.Total):0.00} ms per step"));
+            }
             // Only one job in flight compares like with like: under load the hop is mostly waiting for a handler.
             if (report.HopFloor is { Count: > 0 } floorHop && o.Concurrency == 1 && o.Rate is null && flow.Hop.Count > 0)
                 table.Add("QueueFlow above the hop floor", Invariant($"+{flow.Hop.P50 - floorHop.P50:0.0} ms p50"),
