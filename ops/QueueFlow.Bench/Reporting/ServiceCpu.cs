@@ -39,7 +39,7 @@ internal static class ServiceCpu
     }
 
     /// <summary>utime + stime of one /proc/PID/stat line if its command is <paramref name="command"/>, else 0.</summary>
-    static long Ticks(string stat, string command)
+    internal static long Ticks(string stat, string command)
     {
         // "PID (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
         var open = stat.IndexOf('(', StringComparison.Ordinal);
