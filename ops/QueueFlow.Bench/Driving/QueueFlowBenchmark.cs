@@ -64,6 +64,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var metricsBefore = await WorkerMetrics.ScrapeAsync(fleet.Addresses, cancellationToken);
             var phasesBefore = metricsBefore is null ? null : MessagePhaseTimes.Sum(metricsBefore);
             var jitBefore = metricsBefore is null ? null : JitTime.Sum(metricsBefore);
+            var groupsBefore = metricsBefore is null ? null : GroupSizes.Sum(metricsBefore);
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
@@ -73,6 +74,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var metricsAfter = await WorkerMetrics.ScrapeAsync(fleet.Addresses, cancellationToken);
             var phasesAfter = metricsAfter is null ? null : MessagePhaseTimes.Sum(metricsAfter);
             var jitAfter = metricsAfter is null ? null : JitTime.Sum(metricsAfter);
+            var groupsAfter = metricsAfter is null ? null : GroupSizes.Sum(metricsAfter);
             var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
@@ -90,6 +92,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                 Phases = phasesAfter is not null && phasesBefore is not null ? MessagePhaseTimes.Between(phasesBefore, phasesAfter) : null,
                 Warmup = warmup,
                 Jit = jitAfter is not null && jitBefore is not null ? jitAfter - jitBefore : null,
+                Groups = groupsAfter is not null && groupsBefore is not null ? groupsAfter - groupsBefore : null,
             };
             if (!options.KeepJobs)
                 await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);

@@ -45,6 +45,9 @@ internal sealed record QueueFlowResult
     /// <summary>The workers' compiling during the measured run (null when their counters could not be read).</summary>
     public JitTime? Jit { get; init; }
 
+    /// <summary>The workers' group commits and group reads during the measured run (null when a worker's /metrics could not be read).</summary>
+    public GroupSizes? Groups { get; init; }
+
     /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
     public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }

@@ -67,7 +67,8 @@ internal static class ReportPrinter
                     Invariant($"pg_total_relation_size before → after the measured run; indexes (pg_indexes_size) {before.IndexBytes / MiB:0.0} → {after.IndexBytes / MiB:0.0} MiB; {after.SequentialScans - before.SequentialScans:N0} sequential scans"));
             }
 
-            table.Add("Worker time per message", PhasesTotal(q), PhasesDetail(q));
+            table.Add("Worker time per message", PhasesTotal(q), PhasesDetail(q))
+                .Add("Group commit and read", GroupsValue(q), GroupsDetail(q));
             foreach (var (measure, value, detail) in StatementRows(q))
                 table.Add(measure, value, detail);
         }
@@ -123,6 +124,14 @@ internal static class ReportPrinter
     static string WalDetail(QueueFlowResult q) => q.Wal is not { } w || q.Completions == 0
         ? "not measured (the server's statistics could not be read)"
         : Invariant($"{(double)w.Bytes / q.Completions / 1024:0.00} kB of WAL ({(double)w.FullPageImages / q.Completions:0.00} full-page images) and {(double)w.WritingTransactions / q.Completions:0.00} writing transactions per completion; server-wide pg_stat_wal and the WAL position over the measured run, which the machine's noise does not move");
+
+    static string GroupsValue(QueueFlowResult q) => q.Groups is not { Commits: > 0 } g
+        ? "—"
+        : Invariant($"{g.WritesPerCommit:0.0} writes per commit");
+
+    static string GroupsDetail(QueueFlowResult q) => q.Groups is not { Commits: > 0 } g || q.Completions == 0
+        ? "not measured (a worker's /metrics could not be read, or no write went through a group)"
+        : Invariant($"{g.JobsPerRead:0.0} jobs per group read; per completion {(double)g.Commits / q.Completions:0.00} group commits and {(double)g.Reads / q.Completions:0.00} group reads (queueflow.database.group_commit.writes and group_read.jobs from each worker's /metrics over the measured run); a new job's write, and a job another session holds, take their own session instead");
 
     static string PhasesTotal(QueueFlowResult q) => q.Phases is not { } phases || phases.All(p => p.Count == 0)
         ? "—"
