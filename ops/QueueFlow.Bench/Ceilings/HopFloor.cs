@@ -18,85 +18,29 @@ namespace QueueFlow.Bench.Ceilings;
 /// </summary>
 internal sealed class HopFloor(ServiceSettings settings, string queuePrefix)
 {
-    string Inbound => queuePrefix + "-in";
-
-    string Outbound => queuePrefix + "-out";
-
     /// <summary>Runs <paramref name="warmup"/> hops, then times <paramref name="hops"/> more, each locking one of <paramref name="rows"/>.</summary>
-    public async Task<LatencySummary> RunAsync(CeilingClient client, Guid[] rows, int hops, int warmup, CancellationToken cancellationToken)
-    {
-        var driver = await settings.ConnectAsync("queueflow-bench hop-floor driver", cancellationToken);
-        await using (driver)
+    public Task<LatencySummary> RunAsync(CeilingClient client, Guid[] rows, int hops, int warmup, CancellationToken cancellationToken) =>
+        FloorBroker.RunAsync(settings, queuePrefix, "hop-floor", async (driver, worker, inbound, outbound) =>
         {
-            var worker = await settings.ConnectAsync("queueflow-bench hop-floor worker", cancellationToken);
-            await using (worker)
+            var hop = new Hop();
+            await using var standIn = await StandInWorker.StartAsync(worker, [client], rows, inbound, outbound, cancellationToken);
+            await using var receiver = await ConsumeAsync(driver, outbound, hop, cancellationToken);
+            await using var publisher = await driver.CreateChannelAsync(FloorBroker.ConfirmedChannel, cancellationToken);
+
+            var timed = new List<double>(hops);
+            for (var i = 0; i < warmup + hops; i++)
             {
-                await DeclareAsync(driver, Inbound, Outbound, cancellationToken);
-                try
-                {
-                    var hop = new Hop();
-                    await using var standIn = await StandInWorker.StartAsync(worker, [client], rows, Inbound, Outbound, cancellationToken);
-                    await using var receiver = await ConsumeAsync(driver, Outbound, hop, cancellationToken);
-                    await using var publisher = await driver.CreateChannelAsync(ConfirmedChannel, cancellationToken);
-
-                    var timed = new List<double>(hops);
-                    for (var i = 0; i < warmup + hops; i++)
-                    {
-                        var answered = hop.Expect();
-                        var sent = Stopwatch.GetTimestamp();
-                        var confirmed = publisher.BasicPublishAsync(string.Empty, Inbound, mandatory: false, Persistent(), RabbitMqCeiling.Body, cancellationToken);
-                        var received = await answered.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-                        await confirmed;
-                        if (i >= warmup)
-                            timed.Add(Stopwatch.GetElapsedTime(sent, received).TotalMilliseconds);
-                    }
-
-                    return LatencySummary.Of(timed);
-                }
-                finally
-                {
-                    await DeleteAsync(driver, Inbound, Outbound);
-                }
+                var answered = hop.Expect();
+                var sent = Stopwatch.GetTimestamp();
+                var confirmed = publisher.BasicPublishAsync(string.Empty, inbound, mandatory: false, FloorBroker.Persistent(), RabbitMqCeiling.Body, cancellationToken);
+                var received = await answered.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                await confirmed;
+                if (i >= warmup)
+                    timed.Add(Stopwatch.GetElapsedTime(sent, received).TotalMilliseconds);
             }
-        }
-    }
 
-    /// <summary>Confirms tracked by the client, no limiter of its own: as the bench's driver publishes.</summary>
-    internal static CreateChannelOptions ConfirmedChannel { get; } =
-        new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, outstandingPublisherConfirmationsRateLimiter: null);
-
-    internal static BasicProperties Persistent() => new()
-    {
-        ContentType = "application/json",
-        DeliveryMode = DeliveryModes.Persistent,
-        MessageId = Guid.NewGuid().ToString(),
-    };
-
-    /// <summary>The floors' two queues, fresh: the jobs queue's type inbound, a task queue's as MassTransit declares it outbound.</summary>
-    internal static async Task DeclareAsync(IConnection connection, string inbound, string outbound, CancellationToken cancellationToken)
-    {
-        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await using (channel)
-        {
-            // Fresh queues each run, so nothing an interrupted earlier run left behind is delivered.
-            await channel.QueueDeleteAsync(inbound, cancellationToken: cancellationToken);
-            await channel.QueueDeleteAsync(outbound, cancellationToken: cancellationToken);
-            // The jobs queue's type, and a task queue's as MassTransit declares it.
-            await channel.QueueDeclareAsync(inbound, durable: true, exclusive: false, autoDelete: false,
-                arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(outbound, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
-        }
-    }
-
-    internal static async Task DeleteAsync(IConnection connection, string inbound, string outbound)
-    {
-        var channel = await connection.CreateChannelAsync();
-        await using (channel)
-        {
-            await channel.QueueDeleteAsync(inbound);
-            await channel.QueueDeleteAsync(outbound);
-        }
-    }
+            return LatencySummary.Of(timed);
+        }, cancellationToken);
 
     static async Task<IChannel> ConsumeAsync(IConnection connection, string queue, Hop hop, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ internal sealed class StandInWorker(IChannel consumer, IChannel publisher) : IAs
         var consumer = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: (ushort)clients.Count),
             cancellationToken);
-        var publisher = await connection.CreateChannelAsync(HopFloor.ConfirmedChannel, cancellationToken);
+        var publisher = await connection.CreateChannelAsync(FloorBroker.ConfirmedChannel, cancellationToken);
         await consumer.BasicQosAsync(0, BenchOptions.Prefetch, global: false, cancellationToken);
 
         // No more handlers run at once than there are clients, so one is always free when a handler starts.
@@ -37,7 +37,7 @@ internal sealed class StandInWorker(IChannel consumer, IChannel publisher) : IAs
                 idle.Add(client);
             }
 
-            var answer = HopFloor.Persistent();
+            var answer = FloorBroker.Persistent();
             answer.CorrelationId = delivery.BasicProperties.MessageId;
             await publisher.BasicPublishAsync(string.Empty, outbound, mandatory: false, answer, RabbitMqCeiling.Body, cancellationToken);
             await consumer.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);

@@ -20,43 +20,24 @@ namespace QueueFlow.Bench.Ceilings;
 /// </summary>
 internal sealed class StepFloor(ServiceSettings settings, string queuePrefix)
 {
-    string Inbound => queuePrefix + "-in";
-
-    string Outbound => queuePrefix + "-out";
-
-    public async Task<StepFloorResult> RunAsync(
-        IReadOnlyCollection<CeilingClient> clients, Guid[] rows, int inFlight, int steps, int warmup, CancellationToken cancellationToken)
-    {
-        var driver = await settings.ConnectAsync("queueflow-bench step-floor driver", cancellationToken);
-        await using (driver)
+    public Task<StepFloorResult> RunAsync(
+        IReadOnlyCollection<CeilingClient> clients, Guid[] rows, int inFlight, int steps, int warmup, CancellationToken cancellationToken) =>
+        FloorBroker.RunAsync(settings, queuePrefix, "step-floor", async (driver, worker, inbound, outbound) =>
         {
-            var worker = await settings.ConnectAsync("queueflow-bench step-floor worker", cancellationToken);
-            await using (worker)
-            {
-                await HopFloor.DeclareAsync(driver, Inbound, Outbound, cancellationToken);
-                try
-                {
-                    await using var standIn = await StandInWorker.StartAsync(worker, clients, rows, Inbound, Outbound, cancellationToken);
-                    await using var loop = await ClosedLoop.StartAsync(driver, Inbound, Outbound, inFlight, cancellationToken);
-                    if (warmup > 0)
-                        await loop.RunAsync(warmup, cancellationToken);
+            await using var standIn = await StandInWorker.StartAsync(worker, clients, rows, inbound, outbound, cancellationToken);
+            await using var loop = await ClosedLoop.StartAsync(driver, inbound, outbound, inFlight, cancellationToken);
+            if (warmup > 0)
+                await loop.RunAsync(warmup, cancellationToken);
 
-                    var process = Process.GetCurrentProcess();
-                    var before = CpuSplit.Read(process.TotalProcessorTime, TimeSpan.Zero);
-                    var started = Stopwatch.GetTimestamp();
-                    var latencies = await loop.RunAsync(steps, cancellationToken);
-                    var elapsed = Stopwatch.GetElapsedTime(started);
-                    process.Refresh();
-                    var cpu = CpuSplit.Read(process.TotalProcessorTime, TimeSpan.Zero) - before;
-                    return new StepFloorResult(steps, inFlight, clients.Count, elapsed, cpu, LatencySummary.Of(latencies));
-                }
-                finally
-                {
-                    await HopFloor.DeleteAsync(driver, Inbound, Outbound);
-                }
-            }
-        }
-    }
+            var process = Process.GetCurrentProcess();
+            var before = CpuSplit.Read(process.TotalProcessorTime, TimeSpan.Zero);
+            var started = Stopwatch.GetTimestamp();
+            var latencies = await loop.RunAsync(steps, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            process.Refresh();
+            var cpu = CpuSplit.Read(process.TotalProcessorTime, TimeSpan.Zero) - before;
+            return new StepFloorResult(steps, inFlight, clients.Count, elapsed, cpu, LatencySummary.Of(latencies));
+        }, cancellationToken);
 
     /// <summary>
     /// Keeps a number of steps in flight: each answer is acked once the next step's message is confirmed, as the
@@ -71,7 +52,7 @@ internal sealed class StepFloor(ServiceSettings settings, string queuePrefix)
             var consumer = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: BenchOptions.PostgresClients),
                 cancellationToken);
-            var publisher = await connection.CreateChannelAsync(HopFloor.ConfirmedChannel, cancellationToken);
+            var publisher = await connection.CreateChannelAsync(FloorBroker.ConfirmedChannel, cancellationToken);
             await consumer.BasicQosAsync(0, BenchOptions.Prefetch, global: false, cancellationToken);
             var loop = new ClosedLoop(consumer, publisher, inbound, inFlight);
             var handler = new AsyncEventingBasicConsumer(consumer);
@@ -113,7 +94,7 @@ internal sealed class StepFloor(ServiceSettings settings, string queuePrefix)
         /// <summary>A step's message, its id the time it was sent (the stand-in's answer carries it back).</summary>
         Task SendAsync(CancellationToken cancellationToken)
         {
-            var properties = HopFloor.Persistent();
+            var properties = FloorBroker.Persistent();
             properties.MessageId = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture);
             return publisher.BasicPublishAsync(string.Empty, inbound, mandatory: false, properties, RabbitMqCeiling.Body, cancellationToken).AsTask();
         }
