@@ -65,9 +65,11 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var phasesBefore = metricsBefore is null ? null : MessagePhaseTimes.Sum(metricsBefore);
             var jitBefore = metricsBefore is null ? null : JitTime.Sum(metricsBefore);
             var groupsBefore = metricsBefore is null ? null : GroupSizes.Sum(metricsBefore);
+            var switchesBefore = ContextSwitches.Read();
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
             var cpu = CpuSplit.Read(fleet.CpuTime(), DriverCpu()) - cpuBefore;
+            var switchesAfter = ContextSwitches.Read();
             var memory = new WorkerMemory(fleet.PeakResidentBytes(), fleet.ResidentBytes());
             var walAfter = await WalVolume.ReadAsync(dataSource, cancellationToken);
             var statementsAfter = await StatementTimes.ReadAsync(dataSource, cancellationToken);
@@ -93,6 +95,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                 Warmup = warmup,
                 Jit = jitAfter is not null && jitBefore is not null ? jitAfter - jitBefore : null,
                 Groups = groupsAfter is not null && groupsBefore is not null ? groupsAfter - groupsBefore : null,
+                ContextSwitches = switchesAfter - switchesBefore,
             };
             if (!options.KeepJobs)
                 await store.DeleteAsync(_board.AllIds, Workflow, cancellationToken);

@@ -48,6 +48,9 @@ internal sealed record QueueFlowResult
     /// <summary>The workers' group commits and group reads during the measured run (null when a worker's /metrics could not be read).</summary>
     public GroupSizes? Groups { get; init; }
 
+    /// <summary>The machine's context switches during the measured run (null when /proc/stat could not be read).</summary>
+    public long? ContextSwitches { get; init; }
+
     /// <summary>CPU used during the measured run by the worker processes, this driver and the two servers.</summary>
     public required CpuSplit Cpu { get; init; }
     public required JobVerification Verification { get; init; }

@@ -57,6 +57,10 @@ internal static class ReportPrinter
                 .Add("CPU per completion", Invariant($"{q.MillisecondsPerCompletion(q.Cpu.Total):0.00} ms"),
                     Invariant($"worker {q.MillisecondsPerCompletion(q.Cpu.Workers):0.00} ms, PostgreSQL {q.MillisecondsPerCompletion(q.Cpu.PostgreSql):0.00} ms, RabbitMQ {q.MillisecondsPerCompletion(q.Cpu.RabbitMq):0.00} ms, simulated workers {q.MillisecondsPerCompletion(q.Cpu.Driver):0.00} ms (servers: every process of theirs)"))
                 .Add("PostgreSQL writes per completion", WalPerCompletion(q), WalDetail(q))
+                .Add("Context switches per completion", q.ContextSwitches is { } switches && q.Completions > 0 ? Invariant($"{(double)switches / q.Completions:0.0}") : "—",
+                    q.ContextSwitches is { } all
+                        ? Invariant($"{all:N0} in the measured run, {all / q.Elapsed.TotalSeconds:N0}/s: the machine's (/proc/stat ctxt), every process's; each is a thread put to sleep or woken")
+                        : "not measured (/proc/stat could not be read)")
                 .Add("Rate by quarter", Invariant($"last ÷ first {q.Quarters.LastOverFirst:P1}"), Quarters(q.Quarters))
                 .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"))
                 .Add(WarmupRows.Warmup(q, o))
