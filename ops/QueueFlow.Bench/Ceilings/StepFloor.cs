@@ -29,7 +29,7 @@ internal sealed class StepFloor(ServiceSettings settings, string queuePrefix)
             if (warmup > 0)
                 await loop.RunAsync(warmup, cancellationToken);
 
-            var process = Process.GetCurrentProcess();
+            using var process = Process.GetCurrentProcess();
             var before = CpuSplit.Read(process.TotalProcessorTime, TimeSpan.Zero);
             var started = Stopwatch.GetTimestamp();
             var latencies = await loop.RunAsync(steps, cancellationToken);

@@ -57,10 +57,7 @@ internal static class ReportPrinter
                 .Add("CPU per completion", Invariant($"{q.MillisecondsPerCompletion(q.Cpu.Total):0.00} ms"),
                     Invariant($"worker {q.MillisecondsPerCompletion(q.Cpu.Workers):0.00} ms, PostgreSQL {q.MillisecondsPerCompletion(q.Cpu.PostgreSql):0.00} ms, RabbitMQ {q.MillisecondsPerCompletion(q.Cpu.RabbitMq):0.00} ms, simulated workers {q.MillisecondsPerCompletion(q.Cpu.Driver):0.00} ms (servers: every process of theirs)"))
                 .Add("PostgreSQL writes per completion", WalPerCompletion(q), WalDetail(q))
-                .Add("Context switches per completion", q.ContextSwitches is { } switches && q.Completions > 0 ? Invariant($"{(double)switches / q.Completions:0.0}") : "—",
-                    q.ContextSwitches is { } all
-                        ? Invariant($"{all:N0} in the measured run, {all / q.Elapsed.TotalSeconds:N0}/s: the machine's (/proc/stat ctxt), every process's; each is a thread put to sleep or woken")
-                        : "not measured (/proc/stat could not be read)")
+                .Add("Context switches per completion", SwitchesPerCompletion(q), SwitchesDetail(q))
                 .Add("Rate by quarter", Invariant($"last ÷ first {q.Quarters.LastOverFirst:P1}"), Quarters(q.Quarters))
                 .Add("Worker memory", Memory(q.WorkerMemory), MemoryDetail(q.WorkerMemory, "worker"))
                 .Add(WarmupRows.Warmup(q, o))
@@ -128,6 +125,14 @@ internal static class ReportPrinter
     static string WalDetail(QueueFlowResult q) => q.Wal is not { } w || q.Completions == 0
         ? "not measured (the server's statistics could not be read)"
         : Invariant($"{(double)w.Bytes / q.Completions / 1024:0.00} kB of WAL ({(double)w.FullPageImages / q.Completions:0.00} full-page images) and {(double)w.WritingTransactions / q.Completions:0.00} writing transactions per completion; server-wide pg_stat_wal and the WAL position over the measured run, which the machine's noise does not move");
+
+    static string SwitchesPerCompletion(QueueFlowResult q) => q.ContextSwitches is not { } switches || q.Completions == 0
+        ? "—"
+        : Invariant($"{(double)switches / q.Completions:0.0}");
+
+    static string SwitchesDetail(QueueFlowResult q) => q.ContextSwitches is not { } switches
+        ? "not measured (/proc/stat could not be read)"
+        : Invariant($"{switches:N0} in the measured run, {switches / q.Elapsed.TotalSeconds:N0}/s: the machine's (/proc/stat ctxt), every process's; each is a core going from one thread to another");
 
     static string GroupsValue(QueueFlowResult q) => q.Groups is not { Commits: > 0 } g
         ? "—"
