@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace QueueFlow.Bench.Driving;
 
 /// <summary>
@@ -11,7 +8,7 @@ namespace QueueFlow.Bench.Driving;
 /// follows the round trips, and a worker that gets fewer messages at once (a quiet machine, several instances) shares
 /// less.
 /// </summary>
-internal sealed partial record GroupSizes(long Commits, long Writes, long Reads, long JobsRead)
+internal sealed record GroupSizes(long Commits, long Writes, long Reads, long JobsRead)
 {
     public double WritesPerCommit => Commits == 0 ? 0 : (double)Writes / Commits;
 
@@ -37,24 +34,17 @@ internal sealed partial record GroupSizes(long Commits, long Writes, long Reads,
     internal static GroupSizes Parse(string prometheusText)
     {
         long commits = 0, writes = 0, reads = 0, jobsRead = 0;
-        foreach (var line in prometheusText.Split('\n'))
+        foreach (var (name, _, value) in WorkerMetrics.Samples(prometheusText))
         {
-            var match = SeriesLine().Match(line);
-            if (!match.Success)
-                continue;
-            var value = (long)double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-            switch (match.Groups["histogram"].Value, match.Groups["kind"].Value)
+            switch (name)
             {
-                case ("group_commit_writes", "sum"): writes += value; break;
-                case ("group_commit_writes", _): commits += value; break;
-                case ("group_read_jobs", "sum"): jobsRead += value; break;
-                default: reads += value; break;
+                case "queueflow_database_group_commit_writes_sum": writes += (long)value; break;
+                case "queueflow_database_group_commit_writes_count": commits += (long)value; break;
+                case "queueflow_database_group_read_jobs_sum": jobsRead += (long)value; break;
+                case "queueflow_database_group_read_jobs_count": reads += (long)value; break;
             }
         }
 
         return new GroupSizes(commits, writes, reads, jobsRead);
     }
-
-    [GeneratedRegex(@"^queueflow_database_(?<histogram>group_commit_writes|group_read_jobs)_(?<kind>sum|count)(\{[^}]*\})?\s+(?<value>\S+)")]
-    private static partial Regex SeriesLine();
 }

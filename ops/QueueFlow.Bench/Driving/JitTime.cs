@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace QueueFlow.Bench.Driving;
 
 /// <summary>
@@ -10,7 +7,7 @@ namespace QueueFlow.Bench.Driving;
 /// waiting for a core. It says whether the workers still compile (tiered compilation recompiles hot methods optimized,
 /// with the profile gathered meanwhile, long after start-up), which a rate measured then would count as QueueFlow's.
 /// </summary>
-internal sealed partial record JitTime(double Seconds, long Methods)
+internal sealed record JitTime(double Seconds, long Methods)
 {
     public static JitTime operator -(JitTime after, JitTime before) => new(after.Seconds - before.Seconds, after.Methods - before.Methods);
 
@@ -37,21 +34,14 @@ internal sealed partial record JitTime(double Seconds, long Methods)
     {
         double? seconds = null;
         long? methods = null;
-        foreach (var line in prometheusText.Split('\n'))
+        foreach (var (name, _, value) in WorkerMetrics.Samples(prometheusText))
         {
-            var match = CounterLine().Match(line);
-            if (!match.Success)
-                continue;
-            var value = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-            if (match.Groups["name"].Value == "compilation_time_seconds")
+            if (name == "dotnet_jit_compilation_time_seconds_total")
                 seconds = value;
-            else
+            else if (name == "dotnet_jit_compiled_methods_total")
                 methods = (long)value;
         }
 
         return seconds is { } s && methods is { } m ? new JitTime(s, m) : null;
     }
-
-    [GeneratedRegex(@"^dotnet_jit_(?<name>compilation_time_seconds|compiled_methods)_total(\{[^}]*\})?\s+(?<value>\S+)")]
-    private static partial Regex CounterLine();
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace QueueFlow.Bench.Driving;
@@ -44,25 +43,21 @@ internal static partial class MessagePhaseTimes
     {
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in prometheusText.Split('\n'))
+        foreach (var (name, labels, value) in WorkerMetrics.Samples(prometheusText))
         {
-            var match = SeriesLine().Match(line);
-            if (!match.Success || PhaseLabel().Match(match.Groups["labels"].Value) is not { Success: true } phase)
+            var isSum = name == "queueflow_message_phase_duration_seconds_sum";
+            if ((!isSum && name != "queueflow_message_phase_duration_seconds_count") || PhaseLabel().Match(labels) is not { Success: true } phase)
                 continue;
 
-            var name = phase.Groups["phase"].Value;
-            var value = double.Parse(match.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-            if (match.Groups["kind"].Value == "sum")
-                seconds[name] = seconds.GetValueOrDefault(name) + value;
+            var key = phase.Groups["phase"].Value;
+            if (isSum)
+                seconds[key] = seconds.GetValueOrDefault(key) + value;
             else
-                counts[name] = counts.GetValueOrDefault(name) + (long)value;
+                counts[key] = counts.GetValueOrDefault(key) + (long)value;
         }
 
         return seconds.Select(s => (s.Key, s.Value, counts.GetValueOrDefault(s.Key)));
     }
-
-    [GeneratedRegex(@"^queueflow_message_phase_duration_seconds_(?<kind>sum|count)\{(?<labels>[^}]*)\}\s+(?<value>\S+)")]
-    private static partial Regex SeriesLine();
 
     [GeneratedRegex(@"queueflow_phase=""(?<phase>[^""]+)""")]
     private static partial Regex PhaseLabel();
