@@ -38,7 +38,7 @@ public static class DeadLetterBodies
         try
         {
             return JsonNode.Parse(body) is JsonObject envelope && envelope["messageType"] is JsonArray { Count: > 0 } types
-                && types[0] is JsonValue first && first.TryGetValue<string>(out var type) ? type : null;
+                ? StringOf(types[0]) : null;
         }
         catch (JsonException)
         {
@@ -46,6 +46,21 @@ public static class DeadLetterBodies
         }
     }
 
-    static string? Text(JsonObject message, string name) =>
-        message[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    static string? Text(JsonObject message, string name) => StringOf(message[name]);
+
+    /// <summary>
+    /// The node's string, or null: also for a string escaped as half of a surrogate pair (<c>"\ud800"</c>), which
+    /// System.Text.Json parses but refuses to read as a string. Such a message must still be stored, not stop its queue.
+    /// </summary>
+    static string? StringOf(JsonNode? node)
+    {
+        try
+        {
+            return node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace QueueFlow.Persistence.DeadLetters;
 
@@ -8,12 +10,27 @@ namespace QueueFlow.Persistence.DeadLetters;
 /// </summary>
 public sealed class DeadLetterStore(IDbContextFactory<QueueFlowDbContext> dbFactory)
 {
-    /// <summary>Commits the capture; the caller acknowledges its source only after this returns.</summary>
+    /// <summary>
+    /// Commits the capture; the caller acknowledges its source only after this returns. A capture the database refuses
+    /// for what it holds (a value no column can take, found by PostgreSQL or by Npgsql encoding it) is committed in its
+    /// <see cref="DeadLetterCapture.AsBase64"/> form instead: one such message must not stop its queue. Should that
+    /// fail as well (the database is down), this throws, and the source keeps the message.
+    /// </summary>
     public async Task CaptureAsync(DeadLetterCapture capture, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(capture);
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
-            await CaptureAsync(db, capture, cancellationToken).ConfigureAwait(false);
+        {
+            try
+            {
+                await CaptureAsync(db, capture, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (RefusedContent(exception) is { } refusal)
+            {
+                await CaptureAsync(db, capture.AsBase64(refusal), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The capture inside the caller's transaction (the outbox relay moves a row and deletes it in one).</summary>
@@ -43,4 +60,18 @@ public sealed class DeadLetterStore(IDbContextFactory<QueueFlowDbContext> dbFact
             SELECT id, 'SeenAgain', {capture.SourceName}, {capture.SeenAt}, {capture.Reason} FROM upserted WHERE seen_count > 1
             """, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// What the database refused in the capture itself, or null when the failure says nothing about its content (the
+    /// connection, a timeout, a lock): PostgreSQL's data exceptions (class 22: too long, an escape jsonb cannot hold) and a
+    /// string Npgsql cannot encode (a lone surrogate) before it is sent.
+    /// </summary>
+    private static string? RefusedContent(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: var state } postgres when state.StartsWith("22", StringComparison.Ordinal) =>
+            $"{state}: {postgres.MessageText}",
+        EncoderFallbackException encoding => $"a value Npgsql cannot encode: {encoding.Message}",
+        _ when exception.InnerException is { } inner => RefusedContent(inner),
+        _ => null,
+    };
 }

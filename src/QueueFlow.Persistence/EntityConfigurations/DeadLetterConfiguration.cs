@@ -14,7 +14,7 @@ internal sealed class DeadLetterConfiguration : IEntityTypeConfiguration<DeadLet
         builder.Property(d => d.MessageId).HasColumnName("message_id");
         builder.Property(d => d.Source).HasColumnName("source").HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.SourceName).HasColumnName("source_name").HasMaxLength(255);
-        builder.Property(d => d.MessageType).HasColumnName("message_type").HasMaxLength(255);
+        builder.Property(d => d.MessageType).HasColumnName("message_type").HasMaxLength(DeadLetterCapture.MaxMessageTypeLength);
         builder.Property(d => d.Destination).HasColumnName("destination").HasMaxLength(1024);
         builder.Property(d => d.Headers).HasColumnName("headers").HasColumnType("jsonb");
         builder.Property(d => d.Body).HasColumnName("body");

@@ -15,8 +15,9 @@ public static class ErrorQueueCapture
     public static DeadLetterCapture From(string queue, IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, DateTimeOffset seenAt)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        var headers = (properties.Headers ?? new Dictionary<string, object?>())
-            .ToDictionary(h => h.Key, h => Sanitize(Text(h.Value)), StringComparer.Ordinal);
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in properties.Headers ?? new Dictionary<string, object?>())
+            AddHeader(headers, Sanitize(name), Sanitize(Text(value)));
         if (properties.MessageId is { Length: > 0 } amqpMessageId)
             headers.TryAdd("message_id", Sanitize(amqpMessageId));
         if (properties.ContentType is { Length: > 0 } contentType)
@@ -30,7 +31,7 @@ public static class ErrorQueueCapture
             MessageId = MessageId(properties, headers),
             Source = DeadLetterSource.Queue,
             SourceName = queue,
-            MessageType = DeadLetterRepair.Normalize(type),
+            MessageType = Bounded(DeadLetterRepair.Normalize(type), DeadLetterCapture.MaxMessageTypeLength),
             // The exchange MassTransit binds to the input queue: sending to it declares nothing that could clash with the queue's own arguments (a quorum queue).
             Destination = InputQueue(queue, headers) is { } input ? $"exchange:{input}" : null,
             Headers = JsonSerializer.Serialize(headers),
@@ -66,4 +67,29 @@ public static class ErrorQueueCapture
 
     // PostgreSQL text and jsonb cannot hold U+0000: a message carrying it must still be stored, never block the queue.
     static string Sanitize(string text) => text.Replace('\0', '\uFFFD');
+
+    /// <summary>
+    /// Two header names that differ only in a U+0000 are one name once sanitized: the second keeps its value under a
+    /// numbered name rather than being dropped.
+    /// </summary>
+    static void AddHeader(Dictionary<string, string> headers, string name, string value)
+    {
+        var unique = name;
+        for (var n = 2; !headers.TryAdd(unique, value); n++)
+            unique = $"{name}#{n}";
+    }
+
+    /// <summary>
+    /// A header longer than its column (a producer's own message-type header) would make PostgreSQL refuse the whole row
+    /// and stop the queue: it is cut to fit, marked with an ellipsis; the headers keep it whole.
+    /// </summary>
+    static string? Bounded(string? text, int length)
+    {
+        if (text is null || text.Length <= length)
+            return text;
+        var cut = length - 1;
+        if (char.IsHighSurrogate(text[cut - 1]))
+            cut--;
+        return string.Concat(text.AsSpan(0, cut), "\u2026");
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -72,6 +74,109 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
             await back.StopAsync(CancellationToken.None);
             back.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Should_store_messages_whose_values_no_column_can_hold_and_keep_the_queue_moving()
+    {
+        var queue = await fixture.Amqp.DeclareQueueAsync(QueueFlowFixture.Unique("dl-hostile") + "_error");
+        var jobId = Guid.NewGuid();
+        var longType = "Acme.Contracts:" + new string('x', 300);
+        var reason = new Dictionary<string, object?> { ["QF-Reason"] = "hostile test" };
+
+        // Each of the first four stopped the queue with it at the head, its row refused or never made: a header name with
+        // U+0000 (jsonb cannot hold it), a type header longer than its column, a task id and an envelope's type escaped as
+        // half a surrogate pair (System.Text.Json will not read either as a string). The last is an ordinary message.
+        await fixture.Amqp.PublishAsync(string.Empty, null, $$"""{ "jobId": "{{jobId}}", "taskId": "t-nul" }""", routingKey: queue,
+            headers: new Dictionary<string, object?>(reason) { ["x-trace\0id"] = "abc", ["x-trace\uFFFDid"] = "def" });
+        await fixture.Amqp.PublishAsync(string.Empty, null, $$"""{ "jobId": "{{jobId}}", "taskId": "t-long" }""", routingKey: queue,
+            headers: new Dictionary<string, object?>(reason) { ["MT-MessageType"] = longType });
+        await fixture.Amqp.PublishAsync(string.Empty, null, $$"""{ "jobId": "{{jobId}}", "taskId": "\ud800" }""", routingKey: queue,
+            headers: reason);
+        await fixture.Amqp.PublishAsync(string.Empty, null,
+            $$"""{ "messageType": ["urn:message:\udc00"], "message": { "jobId": "{{jobId}}", "taskId": "t-envelope", "note": "\ud800" } }""",
+            routingKey: queue, headers: reason);
+        await fixture.Amqp.PublishAsync(string.Empty, null, $$"""{ "jobId": "{{jobId}}", "taskId": "t-plain" }""", routingKey: queue,
+            headers: reason);
+
+        var mover = Mover(fixture.Worker.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>(), queue);
+        await mover.StartAsync(CancellationToken.None);
+        try
+        {
+            var stored = await Eventually.Until(() => StoredAsync(jobId), rows => rows.Count == 5, "all five messages in the store");
+            await Eventually.Until(() => ReadyCountAsync(queue), n => n == 0, "the queue to be empty");
+            Assert.All(stored, r => Assert.Equal("hostile test", r.Reason));
+
+            var nul = Assert.Single(stored, r => r.TaskId == "t-nul");
+            // Sanitized, the two names are one: both values are kept, the second under a numbered name.
+            var nulHeaders = JsonNode.Parse(nul.Headers)!;
+            Assert.Equal(["abc", "def"], new[] { nulHeaders["x-trace\uFFFDid"]!, nulHeaders["x-trace\uFFFDid#2"]! }.Select(v => v.GetValue<string>()).Order(StringComparer.Ordinal));
+
+            var longRow = Assert.Single(stored, r => r.TaskId == "t-long");
+            Assert.Equal(longType[..254] + "\u2026", longRow.MessageType);
+            Assert.Equal(longType, JsonNode.Parse(longRow.Headers)!["MT-MessageType"]!.GetValue<string>());
+
+            var surrogate = Assert.Single(stored, r => r.Body.Contains("\"taskId\": \"\\ud800\"", StringComparison.Ordinal));
+            Assert.Null(surrogate.TaskId);
+
+            var envelope = Assert.Single(stored, r => r.TaskId == "t-envelope");
+            Assert.Null(envelope.MessageType);
+
+            Assert.Single(stored, r => r.TaskId == "t-plain");
+        }
+        finally
+        {
+            await mover.StopAsync(CancellationToken.None);
+            mover.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Should_keep_a_capture_the_database_refuses_whole_as_base64_and_say_why()
+    {
+        var store = new DeadLetterStore(fixture.Worker.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>());
+        var jobId = Guid.NewGuid();
+        var body = $$"""{ "jobId": "{{jobId}}", "note": "caf\u00e9" }""";
+        var headers = """{ "QF-Reason": "first reason" }""";
+        DeadLetterCapture Capture(string? type, string? taskId) => new()
+        {
+            MessageId = Guid.NewGuid(),
+            Source = DeadLetterSource.Queue,
+            SourceName = "dl-refused_error",
+            MessageType = type,
+            Destination = "exchange:dl-refused",
+            Headers = headers,
+            Body = body,
+            Reason = "first reason",
+            JobId = jobId,
+            TaskId = taskId,
+            SeenAt = DateTimeOffset.UtcNow,
+        };
+
+        // Refused by PostgreSQL (a type longer than its column), then by Npgsql before it is sent (a lone surrogate).
+        var tooLong = Capture(new string('t', 300), "t1");
+        var unencodable = Capture("QueueFlow.Contracts:CompleteTask", "\ud800");
+        await store.CaptureAsync(tooLong, CancellationToken.None);
+        await store.CaptureAsync(unencodable, CancellationToken.None);
+
+        var stored = await StoredAsync(jobId);
+        Assert.Equal(2, stored.Count);
+        foreach (var (capture, refusal) in new[] { (tooLong, "22001"), (unencodable, "cannot encode") })
+        {
+            var row = Assert.Single(stored, r => r.MessageId == capture.MessageId);
+            Assert.StartsWith("stored as base64", row.Reason, StringComparison.Ordinal);
+            Assert.Contains(refusal, row.Reason, StringComparison.Ordinal);
+            Assert.Equal(body, Encoding.UTF8.GetString(Convert.FromBase64String(row.Body)));
+            var kept = JsonNode.Parse(row.Headers)!;
+            Assert.Equal(headers, Encoding.UTF8.GetString(Convert.FromBase64String(kept["headers.base64"]!.GetValue<string>())));
+            Assert.Equal("first reason", Encoding.UTF8.GetString(Convert.FromBase64String(kept["reason.base64"]!.GetValue<string>())));
+            Assert.Equal((null, null, "dl-refused_error", "exchange:dl-refused", DeadLetterStatus.Pending),
+                (row.MessageType, row.TaskId, row.SourceName, row.Destination, row.Status));
+        }
+
+        // Seen again, it is the same row, counted twice.
+        await store.CaptureAsync(tooLong with { SeenAt = DateTimeOffset.UtcNow }, CancellationToken.None);
+        Assert.Equal(2, (await StoredAsync(jobId)).Single(r => r.MessageId == tooLong.MessageId).SeenCount);
     }
 
     static ErrorQueueMover Mover(IDbContextFactory<QueueFlowDbContext> dbFactory, string queue) => new(
