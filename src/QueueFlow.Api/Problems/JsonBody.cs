@@ -45,9 +45,10 @@ public static class JsonBody
         var body = buffer.ToArray();
 
         // A key named twice means one thing to this API and another to the next reader of the same JSON (PostgreSQL
-        // keeps the last value, a JsonElement both): refused here, before anything is sent on.
-        if (DuplicateKeys.Find(body, allowComments: true) is { } duplicate)
-            return (null, ApiProblems.BadRequest($"The body names a key twice at {duplicate}: each key may appear once in a JSON object.", new Dictionary<string, object?> { ["path"] = duplicate }));
+        // keeps the last value, a JsonElement both), and a string no reader can keep would fail the write that stores it:
+        // refused here, before anything is sent on.
+        if (JsonDefects.Find(body, allowComments: true) is { } defect)
+            return (null, ApiProblems.BadRequest($"The body {defect.Describe()}.", new Dictionary<string, object?> { ["path"] = defect.Path }));
         return (body, null);
     }
 

@@ -31,9 +31,10 @@ public static class WorkflowParser
 
     public static WorkflowParseResult Parse(string json)
     {
-        // Before parsing: a JsonObject with a key twice throws when it is read, and the definition would be ambiguous.
-        if (DuplicateKeys.Find(json, allowComments: true) is { } duplicate)
-            return WorkflowParseResult.Invalid($"{(duplicate.StartsWith("$.", StringComparison.Ordinal) ? duplicate[2..] : duplicate[1..])}: the key is named twice in one object");
+        // Before parsing: a JsonObject with a key twice throws when it is read, and the definition would be ambiguous; a
+        // string no reader can keep would fail the definition's write.
+        if (JsonDefects.Find(json, allowComments: true) is { } defect)
+            return WorkflowParseResult.Invalid($"{(defect.Path.StartsWith("$.", StringComparison.Ordinal) ? defect.Path[2..] : defect.Path[1..])}: {defect.Problem}");
 
         JsonNode? root;
         try

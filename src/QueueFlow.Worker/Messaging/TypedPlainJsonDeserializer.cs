@@ -32,10 +32,11 @@ public sealed class TypedPlainJsonDeserializer(IMessageDeserializer inner) : IMe
                 $"the '{ResponseAddressHeader}' header is {tooLong.Length} characters, longer than the {OutboxMessage.MaxDestinationLength} a reply address may have");
         }
 
-        // A key named twice reads differently in each reader (the saga's JsonElement keeps both, PostgreSQL the last):
-        // refused before any consumer sees it, as malformed JSON is.
-        if (DuplicateKeys.Find(receiveContext.Body.GetBytes()) is { } duplicate)
-            throw new JsonException($"the message names a key twice at {duplicate}: each key may appear once in a JSON object", duplicate, null, null);
+        // A key named twice reads differently in each reader (the saga's JsonElement keeps both, PostgreSQL the last), and
+        // a string no reader can keep would fail the job's write on every retry: refused before any consumer sees it, as
+        // malformed JSON is.
+        if (JsonDefects.Find(receiveContext.Body.GetBytes()) is { } defect)
+            throw new JsonException($"the message {defect.Describe()}", defect.Path, null, null);
 
         return inner.Deserialize(receiveContext);
     }

@@ -49,6 +49,21 @@ public sealed class When_a_request_is_malformed(ApiFactory api) : IClassFixture<
         Assert.Contains($"names a key twice at {path}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"workflow": "x", "variables": {"note": "a\u0000b"}}""", "$.variables.note", "U+0000")]
+    [InlineData("""{"workflow": "x", "variables": {"k\ud800": 1}}""", "$.variables['k\\\\ud800']", "half of a surrogate pair")]
+    public async Task Should_answer_400_naming_the_path_of_text_no_column_can_hold(string body, string path, string problem)
+    {
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+
+        using var response = await admin.PostAsync(Jobs, Json(body));
+
+        var answer = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(path, answer.GetProperty("path").GetString());
+        Assert.Contains($"cannot be kept as it is at {path}", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(problem, answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Should_answer_400_for_a_name_longer_than_its_column_and_a_version_below_one()
     {

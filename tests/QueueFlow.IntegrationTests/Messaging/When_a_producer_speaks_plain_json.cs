@@ -40,6 +40,8 @@ public sealed class When_a_producer_speaks_plain_json(QueueFlowFixture fixture)
     [InlineData("missing-field", "CompleteTask", """{ "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "missing required properties including: 'jobId'")]
     [InlineData("no-type", null, """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "has no 'MT-MessageType' header")]
     [InlineData("duplicate-key", "StartJob", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "workflow": "MARKER", "variables": { "k": 1, "k": 2 } }""", "names a key twice at $.variables.k")]
+    [InlineData("nul-text", "StartJob", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "workflow": "MARKER", "variables": { "note": "a\u0000b" } }""", "cannot be kept as it is at $.variables.note")]
+    [InlineData("lone-surrogate", "CompleteTask", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "output": { "k": "\ud800" } }""", "half of a surrogate pair")]
     [InlineData("unknown-type", "CompleteTsk", """{ "jobId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11", "taskId": "MARKER", "attemptId": "9b3c0a52-3c8e-4f43-9d55-2f0f0c6c2a11" }""", "takes message type 'urn:message:QueueFlow.Contracts:CompleteTsk'")]
     [InlineData("other-queue", "RegisterWorkflow", """{ "definition": { "name": "MARKER" } }""", "takes message type 'urn:message:QueueFlow.Contracts:RegisterWorkflow'")]
     public async Task Should_dead_letter_a_bad_message_with_its_reason_and_keep_the_queue_flowing(string kind, string? contract, string body, string reason)
