@@ -72,6 +72,7 @@ public static class ApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(NulInQuery.GuardAsync);
         app.MapWorkflowEndpoints();
         app.MapJobEndpoints();
         app.MapJobControlEndpoints();

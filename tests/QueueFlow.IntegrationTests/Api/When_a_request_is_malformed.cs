@@ -64,6 +64,21 @@ public sealed class When_a_request_is_malformed(ApiFactory api) : IClassFixture<
         Assert.Contains(problem, answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/jobs?workflow=a%00b", "workflow")]
+    [InlineData("/api/tasks?status=Running&queue=a%00b", "queue")]
+    [InlineData("/api/tasks?workflow=%00", "workflow")]
+    public async Task Should_answer_400_naming_a_query_parameter_that_holds_nul(string url, string parameter)
+    {
+        using var reader = api.ClientWith(ApiFactory.ReaderKey);
+
+        using var response = await reader.GetAsync(new Uri(url, UriKind.Relative));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        Assert.Contains("U+0000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Should_answer_400_for_a_name_longer_than_its_column_and_a_version_below_one()
     {
