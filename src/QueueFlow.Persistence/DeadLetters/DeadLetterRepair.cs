@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Json;
 using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.Persistence.DeadLetters;
@@ -154,6 +155,10 @@ public sealed class DeadLetterRepair(IDbContextFactory<QueueFlowDbContext> dbFac
             return $"{messageType} is not a QueueFlow contract";
         if (body is null)
             return "the body is not JSON; give edit.body";
+
+        // What the bus refuses (a key twice, `\u0000`, half a surrogate pair) would come straight back here: say so now.
+        if (JsonDefects.Find(body.ToJsonString()) is { } defect)
+            return $"the body {defect.Describe()}; give edit.body";
         try
         {
             return body.Deserialize(type, OutboxMessages.Json) is null ? $"the body is JSON null, not a {messageType}" : null;

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using QueueFlow.IntegrationTests.Api;
 using QueueFlow.IntegrationTests.Infrastructure;
+using QueueFlow.Persistence;
+using QueueFlow.Persistence.DeadLetters;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
 using static QueueFlow.IntegrationTests.DeadLetters.DeadLetterCalls;
 
@@ -14,6 +18,35 @@ namespace QueueFlow.IntegrationTests.DeadLetters;
 [Collection(SharedWorkerGroup.Name)]
 public sealed class When_a_poison_message_is_replayed(ApiFactory api, QueueFlowFixture fixture) : IClassFixture<ApiFactory>
 {
+    [Fact]
+    public async Task Should_refuse_to_replay_a_body_the_bus_would_refuse_again_and_say_where()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var jobId = Guid.NewGuid();
+
+        // As the bus dead-letters it: valid JSON, readable as a CompleteTask, with a string jsonb cannot hold.
+        var store = new DeadLetterStore(fixture.Worker.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>());
+        await store.CaptureAsync(new DeadLetterCapture
+        {
+            MessageId = Guid.NewGuid(),
+            Source = DeadLetterSource.Queue,
+            SourceName = $"{TestSettings.JobsQueue}_error",
+            MessageType = "QueueFlow.Contracts.CompleteTask",
+            Destination = $"exchange:{TestSettings.JobsQueue}",
+            Body = $$"""{ "jobId": "{{jobId}}", "taskId": "t1", "attemptId": "{{Guid.NewGuid()}}", "output": { "note": "a\u0000b" } }""",
+            Reason = "the message cannot be kept as it is at $.output.note",
+            JobId = jobId,
+            TaskId = "t1",
+            SeenAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+        var id = Assert.Single(await ForJobAsync(@operator, jobId)).GetProperty("id").GetGuid();
+
+        var dry = await ReplayAsync(@operator, $$"""{ "ids": ["{{id}}"], "dryRun": true }""");
+
+        Assert.Equal("StillMalformed", Outcome(dry));
+        Assert.Contains("cannot be kept as it is at $.output.note", dry.GetProperty("items")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Should_store_it_refuse_it_unfixed_replay_it_after_an_edit_and_name_the_replay_in_the_history()
     {
