@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using QueueFlow.Persistence.DeadLetters;
 using QueueFlow.Worker.Messaging;
 using RabbitMQ.Client;
@@ -23,9 +24,14 @@ public static class ErrorQueueCapture
         if (properties.ContentType is { Length: > 0 } contentType)
             headers.TryAdd("content_type", Sanitize(contentType));
 
-        var text = Sanitize(Encoding.UTF8.GetString(body.Span));
-        var (jobId, taskId) = DeadLetterBodies.Ids(text);
-        var type = headers.GetValueOrDefault("MT-MessageType")?.Split(';')[0] ?? DeadLetterBodies.EnvelopeType(text);
+        // A body that is not UTF-8 text, or holds a NUL byte (which no text column takes), cannot be stored as text
+        // without changing it: it is kept as base64, byte for byte, and nothing is read out of it.
+        var asText = Utf8.IsValid(body.Span) && !body.Span.Contains((byte)0);
+        var text = asText ? Encoding.UTF8.GetString(body.Span) : Convert.ToBase64String(body.Span);
+        var (jobId, taskId) = asText ? DeadLetterBodies.Ids(text) : (null, null);
+        var type = headers.GetValueOrDefault("MT-MessageType")?.Split(';')[0] ?? (asText ? DeadLetterBodies.EnvelopeType(text) : null);
+        var reason = headers.GetValueOrDefault(ReasonHeaderFilter.Header) ?? headers.GetValueOrDefault("MT-Fault-Message")
+            ?? $"no reason given: the message reached {queue} without a {ReasonHeaderFilter.Header} header";
         return new DeadLetterCapture
         {
             MessageId = MessageId(properties, headers),
@@ -36,8 +42,7 @@ public static class ErrorQueueCapture
             Destination = InputQueue(queue, headers) is { } input ? $"exchange:{input}" : null,
             Headers = JsonSerializer.Serialize(headers),
             Body = text,
-            Reason = headers.GetValueOrDefault(ReasonHeaderFilter.Header) ?? headers.GetValueOrDefault("MT-Fault-Message")
-                ?? $"no reason given: the message reached {queue} without a {ReasonHeaderFilter.Header} header",
+            Reason = asText ? reason : $"stored as base64 (the body is not UTF-8 text, or holds a NUL byte): {reason}",
             JobId = jobId,
             TaskId = taskId,
             SeenAt = seenAt,

@@ -96,6 +96,11 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
         await fixture.Amqp.PublishAsync(string.Empty, null,
             $$"""{ "messageType": ["urn:message:\udc00"], "message": { "jobId": "{{jobId}}", "taskId": "t-envelope", "note": "\ud800" } }""",
             routingKey: queue, headers: reason);
+        // Bodies no text column can take as they are: not UTF-8 (a lone continuation byte), and a NUL byte.
+        byte[][] raw = [[.. "{ \"x\": \""u8, 0xC3, 0x28, .. "\" }"u8], [.. "{ \"x\": \"a"u8, 0x00, .. "b\" }"u8]];
+        var rawIds = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        for (var i = 0; i < raw.Length; i++)
+            await PublishBytesAsync(queue, raw[i], rawIds[i]);
         await fixture.Amqp.PublishAsync(string.Empty, null, $$"""{ "jobId": "{{jobId}}", "taskId": "t-plain" }""", routingKey: queue,
             headers: reason);
 
@@ -123,6 +128,15 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
             Assert.Null(envelope.MessageType);
 
             Assert.Single(stored, r => r.TaskId == "t-plain");
+
+            // Kept byte for byte, as base64, with the reason saying so.
+            for (var i = 0; i < raw.Length; i++)
+            {
+                await using var db = fixture.Worker.CreateDbContext();
+                var kept = await db.DeadLetters.AsNoTracking().SingleAsync(d => d.MessageId == rawIds[i]);
+                Assert.Equal(raw[i], Convert.FromBase64String(kept.Body));
+                Assert.StartsWith("stored as base64 (the body is not UTF-8 text, or holds a NUL byte): hostile test", kept.Reason, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -197,14 +211,28 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
         return await db.DeadLetters.AsNoTracking().Where(d => d.JobId == jobId).ToListAsync();
     }
 
+    static async Task PublishBytesAsync(string queue, byte[] body, Guid messageId)
+    {
+        await using var connection = await Factory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties
+        {
+            MessageId = messageId.ToString(),
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = new Dictionary<string, object?> { ["QF-Reason"] = "hostile test" },
+        };
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, body);
+    }
+
+    static ConnectionFactory Factory() => new()
+    {
+        HostName = TestSettings.RabbitHost, Port = TestSettings.RabbitPort, VirtualHost = TestSettings.RabbitVirtualHost,
+        UserName = TestSettings.RabbitUsername, Password = TestSettings.RabbitPassword,
+    };
+
     static async Task<uint> ReadyCountAsync(string queue)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestSettings.RabbitHost, Port = TestSettings.RabbitPort, VirtualHost = TestSettings.RabbitVirtualHost,
-            UserName = TestSettings.RabbitUsername, Password = TestSettings.RabbitPassword,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await Factory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
