@@ -315,10 +315,12 @@ namespace QueueFlow.Migrations.Migrations
                         .HasName("pk_job_tasks");
 
                     b.HasIndex("AttemptId")
-                        .HasDatabaseName("ix_job_tasks_attempt_id");
+                        .HasDatabaseName("ix_job_tasks_attempt_id")
+                        .HasFilter("attempt_id IS NOT NULL");
 
                     b.HasIndex("JobKey")
-                        .HasDatabaseName("ix_job_tasks_job_key");
+                        .HasDatabaseName("ix_job_tasks_job_key")
+                        .HasFilter("job_key IS NOT NULL");
 
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("ix_job_tasks_running_started_at")

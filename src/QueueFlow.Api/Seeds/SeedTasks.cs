@@ -18,24 +18,34 @@ public static class SeedTasks
     }
 
     /// <summary>Cognite's task id: the task whose current attempt it is.</summary>
-    public static Task<JobTask?> ByAttemptIdAsync(QueueFlowDbContext db, Guid attemptId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return db.JobTasks.AsNoTracking().FirstOrDefaultAsync(t => t.AttemptId == attemptId, cancellationToken);
-    }
+    public static Task<JobTask?> ByAttemptIdAsync(QueueFlowDbContext db, Guid attemptId, CancellationToken cancellationToken) =>
+        ByAttemptId(db, attemptId).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Prefect's task run id: the task whose current iteration it is.</summary>
-    public static Task<JobTask?> ByTaskRunIdAsync(QueueFlowDbContext db, Guid taskRunId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return db.JobTasks.AsNoTracking().FirstOrDefaultAsync(t => t.TaskRunId == taskRunId, cancellationToken);
-    }
+    public static Task<JobTask?> ByTaskRunIdAsync(QueueFlowDbContext db, Guid taskRunId, CancellationToken cancellationToken) =>
+        ByTaskRunId(db, taskRunId).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Camunda's job key: the tasks whose current attempt has it; two means two attempts hashed to one key.</summary>
-    public static Task<List<JobTask>> ByJobKeyAsync(QueueFlowDbContext db, long jobKey, CancellationToken cancellationToken)
+    public static Task<List<JobTask>> ByJobKeyAsync(QueueFlowDbContext db, long jobKey, CancellationToken cancellationToken) =>
+        ByJobKey(db, jobKey).Take(2).ToListAsync(cancellationToken);
+
+    /// <summary>The lookups as queries, so that their plans can be checked against the indexes made for them.</summary>
+    public static IQueryable<JobTask> ByAttemptId(QueueFlowDbContext db, Guid attemptId)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.JobTasks.AsNoTracking().Where(t => t.JobKey == jobKey).Take(2).ToListAsync(cancellationToken);
+        return db.JobTasks.AsNoTracking().Where(t => t.AttemptId == attemptId);
+    }
+
+    public static IQueryable<JobTask> ByTaskRunId(QueueFlowDbContext db, Guid taskRunId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.JobTasks.AsNoTracking().Where(t => t.TaskRunId == taskRunId);
+    }
+
+    public static IQueryable<JobTask> ByJobKey(QueueFlowDbContext db, long jobKey)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.JobTasks.AsNoTracking().Where(t => t.JobKey == jobKey);
     }
 
     public static Task<bool> JobExistsAsync(QueueFlowDbContext db, Guid jobId, CancellationToken cancellationToken)

@@ -47,9 +47,11 @@ public sealed class QueryPlanScratch : IAsyncLifetime
                    CASE WHEN i % 100 = 0 THEN 'Running' WHEN i % 251 = 0 THEN 'Paused' WHEN i % 7 = 0 THEN 'Failed' ELSE 'Completed' END,
                    jsonb_build_object(), '[]', timestamptz '2026-01-01' + i * interval '1 second', timestamptz '2026-01-01' + i * interval '1 second', 3
             FROM generate_series(1, {Jobs}) i;
-            INSERT INTO {Schema}.job_tasks (job_id, task_id, kind, queue, status, attempt, iteration, output, attempts)
+            INSERT INTO {Schema}.job_tasks (job_id, task_id, kind, queue, status, attempt, iteration, attempt_id, job_key, task_run_id, output, attempts)
             SELECT j.id, 't' || k, 'Worker', 'q-' || (extract(epoch FROM j.created_at - timestamptz '2026-01-01')::bigint + k) % {Queues},
-                   CASE WHEN k = 3 AND j.status IN ('Running', 'Failed') THEN j.status ELSE 'Completed' END, 1, 0, jsonb_build_object(), '[]'
+                   CASE WHEN k = 3 AND j.status IN ('Running', 'Failed') THEN j.status ELSE 'Completed' END, 1, 0,
+                   md5('a' || j.id || k)::uuid, ('x' || left(md5('k' || j.id || k), 15))::bit(60)::bigint, md5('r' || j.id || k)::uuid,
+                   jsonb_build_object(), '[]'
             FROM {Schema}.jobs j CROSS JOIN generate_series(1, 3) k;
             """);
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Jobs;
+using QueueFlow.Api.Seeds;
 using QueueFlow.Api.Tasks;
 using QueueFlow.Contracts;
 using QueueFlow.IntegrationTests.Infrastructure;
@@ -12,6 +13,8 @@ namespace QueueFlow.IntegrationTests.Api;
 /// indexes to win: each page query must be a range of the index made for it, never a read of the whole table.
 /// The filter values are selective ones (a rare status, one workflow of 97): for a value most rows have, reading the
 /// (created_at, id) index and skipping the few others is as cheap, and PostgreSQL rightly does that instead.
+/// The seed routes' lookups of a task by attempt id, job key or task-run id are here too: two of those indexes leave out
+/// the tasks not yet dispatched, and a lookup must still use them.
 /// </summary>
 public sealed class When_list_queries_are_planned(QueryPlanScratch scratch) : IClassFixture<QueryPlanScratch>
 {
@@ -45,6 +48,9 @@ public sealed class When_list_queries_are_planned(QueryPlanScratch scratch) : IC
         { "cancel by filter", "ix_jobs_status_created_at_id" },
         { "cancel by filter deep", "ix_jobs_status_created_at_id" },
         { "cancel by filter workflow", "ix_jobs_workflow_status_created_at_id" },
+        { "task by attempt id", "ix_job_tasks_attempt_id" },
+        { "task by job key", "ix_job_tasks_job_key" },
+        { "task by task run id", "ux_job_tasks_task_run_id" },
     };
 
     [Theory]
@@ -89,6 +95,9 @@ public sealed class When_list_queries_are_planned(QueryPlanScratch scratch) : IC
         "cancel by filter" => scratch.ExplainAsync(db, BulkCancelQuery.Build(db, new JobFilter(), null, 101)),
         "cancel by filter deep" => scratch.ExplainAsync(db, BulkCancelQuery.Build(db, new JobFilter(), new BulkCancelKey(JobStatus.Paused, MiddleJob.CreatedAt, Guid.Empty), 101)),
         "cancel by filter workflow" => scratch.ExplainAsync(db, BulkCancelQuery.Build(db, new JobFilter { Workflow = "wf-3" }, null, 101)),
+        "task by attempt id" => scratch.ExplainAsync(db, SeedTasks.ByAttemptId(db, Guid.Parse("0cc175b9-c0f1-b6a8-31c3-99e269772661")).Take(1)),
+        "task by job key" => scratch.ExplainAsync(db, SeedTasks.ByJobKey(db, 123_456_789_012_345).Take(2)),
+        "task by task run id" => scratch.ExplainAsync(db, SeedTasks.ByTaskRunId(db, Guid.Parse("92eb5ffe-e4e7-c2a4-e8e6-a5a1d7f9f3e1")).Take(1)),
         _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "no such case"),
     };
 
