@@ -37,7 +37,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         job.UpdatedAt = now;
     }
 
-    public void Publish(object message) => job.Changes.Messages.Add(new OutgoingMessage(message, MessageDestination.Published, NewId.NextGuid()));
+    public void Publish(object message) => JobEvents.Publish(job, message);
 
     /// <summary>Asks for <paramref name="message"/> to come back to the saga at <paramref name="dueAt"/>.</summary>
     public void ScheduleTimer(string key, DateTimeOffset dueAt, object message) => job.Changes.Timers.Add(TimerChange.Set(key, dueAt, message));
@@ -360,13 +360,7 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
         PublishToWatchers(new JobStateChanged { JobId = job.CorrelationId, Workflow = job.Workflow, From = from, To = to, Reason = reason, At = now });
     }
 
-    /// <summary>Publishes a state-change event, and sends one copy per watcher to the watch exchange (see <see cref="WatchDestination"/>).</summary>
-    void PublishToWatchers(object message)
-    {
-        Publish(message);
-        foreach (var watcher in job.Watchers)
-            job.Changes.Messages.Add(new OutgoingMessage(message, new MessageDestination.Watcher(watcher), NewId.NextGuid()));
-    }
+    void PublishToWatchers(object message) => JobEvents.PublishToWatchers(job, message);
 
     // Normally nothing is open here; a forced completion can reach workflow_end past a running task.
     void CompleteJob()

@@ -25,7 +25,7 @@ public static class ManualTaskRules
         if (task.Assignee is { } holder)
             return CommandLog.Remember(job, Outcomes.Rejected(job, task, name, command.CommandId, $"task '{task.TaskId}' is already held by '{holder}'", now));
 
-        Hold(job, task, command.User, command.User, command.CommandId, now, "TaskClaimed");
+        Hold(job, task, command.User, command.User, command.CommandId, now, "Claimed");
         return CommandLog.Remember(job, Outcomes.Accepted(job, task, name, command.CommandId));
     }
 
@@ -40,7 +40,7 @@ public static class ManualTaskRules
         if (task.Assignee == command.Assignee)
             return CommandLog.Remember(job, Outcomes.Accepted(job, task, name, command.CommandId) with { Duplicate = true });
 
-        Hold(job, task, command.Assignee, command.AssignedBy, command.CommandId, now, "TaskAssigned");
+        Hold(job, task, command.Assignee, command.AssignedBy, command.CommandId, now, "Assigned");
         return CommandLog.Remember(job, Outcomes.Accepted(job, task, name, command.CommandId));
     }
 
@@ -59,7 +59,7 @@ public static class ManualTaskRules
         task.Assignee = null;
         task.AssignedBy = null;
         task.AssignedAt = null;
-        Record(job, task, command.CommandId, now, "TaskReleased", holder, null);
+        Record(job, task, command.CommandId, now, "Released", holder, null, command.User);
         return CommandLog.Remember(job, Outcomes.Accepted(job, task, name, command.CommandId));
     }
 
@@ -95,18 +95,31 @@ public static class ManualTaskRules
         return null;
     }
 
-    static void Hold(Job job, JobTask task, string user, string? by, Guid? commandId, DateTimeOffset now, string kind)
+    static void Hold(Job job, JobTask task, string user, string? by, Guid? commandId, DateTimeOffset now, string change)
     {
         var previous = task.Assignee;
         job.Changes.Touch(task);
         task.Assignee = user;
         task.AssignedBy = by;
         task.AssignedAt = now;
-        Record(job, task, commandId, now, kind, previous, user);
+        Record(job, task, commandId, now, change, previous, user, by);
     }
 
-    static void Record(Job job, JobTask task, Guid? commandId, DateTimeOffset now, string kind, string? from, string? to)
+    /// <summary>Writes the change to the history (as TaskClaimed, TaskAssigned, TaskReleased) and tells the watchers.</summary>
+    static void Record(Job job, JobTask task, Guid? commandId, DateTimeOffset now, string change, string? from, string? to, string? by)
     {
+        var kind = "Task" + change;
+        JobEvents.PublishToWatchers(job, new TaskAssigneeChanged
+        {
+            JobId = job.CorrelationId,
+            TaskId = task.TaskId,
+            AttemptId = task.AttemptId,
+            Change = change,
+            From = from,
+            To = to,
+            By = by,
+            At = now,
+        });
         job.HistoryCount++;
         job.Changes.History.Add(new JobHistoryEntry
         {

@@ -3,8 +3,8 @@ using QueueFlow.Contracts;
 namespace QueueFlow.Core.Jobs;
 
 /// <summary>
-/// Watchers of a job, after Itential's watch and unwatch: each watcher gets a copy of every JobStateChanged and
-/// TaskStateChanged of the job from then on (<see cref="WatchDestination"/>). A Failed job may be watched, since
+/// Watchers of a job, after Itential's watch and unwatch: each watcher gets a copy of every JobStateChanged,
+/// TaskStateChanged and TaskAssigneeChanged of the job from then on (<see cref="WatchDestination"/>). A Failed job may be watched, since
 /// it can be retried; a Completed or Cancelled one never changes again (Aborted).
 /// </summary>
 public static class WatchRules

@@ -1,4 +1,5 @@
 using System.Net;
+using QueueFlow.Core.Jobs;
 using QueueFlow.IntegrationTests.Infrastructure;
 using static QueueFlow.IntegrationTests.Api.ApiCalls;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
@@ -58,6 +59,34 @@ public sealed class When_a_manual_task_is_worked_over_http(ApiFactory api) : ICl
         await PostProblemAsync(@operator, $"/api/jobs/{id}/tasks/review/finish", null, HttpStatusCode.Conflict);
         var finished = await PostOkAsync(admin, $"/api/jobs/{id}/tasks/review/finish");
         Assert.Equal("Completed", finished.GetProperty("taskStatus").GetString());
+    }
+
+    [Fact]
+    public async Task Should_tell_the_jobs_watchers_each_change_of_holder()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+        var watcher = QueueFlowFixture.Unique("holder-watcher");
+        await using var amqp = await RawAmqpClient.ConnectAsync();
+        var queue = QueueFlowFixture.Unique("holder-watch-queue");
+        await amqp.BindAsync(queue, WatchDestination.Exchange, watcher);
+        var received = await amqp.CollectAsync(queue);
+        var id = await StartReviewAsync(@operator, "api-holder-events");
+        await PostOkAsync(@operator, $"/api/jobs/{id}/watch", $$"""{"watcher":"{{watcher}}"}""");
+
+        await PostOkAsync(@operator, $"/api/jobs/{id}/tasks/review/claim");
+        await PostOkAsync(@operator, $"/api/jobs/{id}/tasks/review/assign", $$"""{"assignee":"{{Admin}}"}""");
+        await PostOkAsync(admin, $"/api/jobs/{id}/tasks/review/release");
+
+        var changes = await Eventually.Until(
+            () => Task.FromResult(received.Where(m => m.TryGetProperty("change", out _)).ToList()),
+            messages => messages.Count >= 3,
+            $"three TaskAssigneeChanged on {queue}");
+        Assert.Equal(
+            [("Claimed", null, Operator, Operator), ("Assigned", Operator, Admin, Operator), ("Released", Admin, null, Admin)],
+            changes.Select(m => (m.GetProperty("change").GetString(), Text(m, "from"), Text(m, "to"), Text(m, "by"))));
+        var attemptId = TaskOf(await JobAsync(@operator, id), "review").GetProperty("attemptId").GetGuid();
+        Assert.All(changes, m => Assert.Equal((id, "review", attemptId), (m.GetProperty("jobId").GetGuid(), m.GetProperty("taskId").GetString(), m.GetProperty("attemptId").GetGuid())));
     }
 
     [Fact]
@@ -133,4 +162,7 @@ public sealed class When_a_manual_task_is_worked_over_http(ApiFactory api) : ICl
         await TaskWhenAsync(@operator, id, "review", "Running");
         return id;
     }
+
+    static string? Text(System.Text.Json.JsonElement message, string name) =>
+        message.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 }

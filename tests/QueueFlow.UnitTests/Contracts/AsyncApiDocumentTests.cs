@@ -17,6 +17,7 @@ public sealed partial class When_the_asyncapi_document_describes_the_contracts
     [Theory]
     [InlineData(nameof(RunTask))]
     [InlineData(nameof(CommandOutcome))]
+    [InlineData(nameof(TaskAssigneeChanged))]
     public void Should_list_as_required_exactly_the_records_required_members(string name)
     {
         var type = typeof(RunTask).Assembly.GetType($"QueueFlow.Contracts.{name}");

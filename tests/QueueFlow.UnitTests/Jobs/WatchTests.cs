@@ -40,6 +40,32 @@ public sealed class When_a_job_is_watched : JobSagaScenario
     }
 
     [Fact]
+    public async Task Should_tell_the_watcher_who_takes_gives_and_gives_back_a_manual_task()
+    {
+        await StartAsync("revisions");
+        await WatchAsync("ops team");
+        await CompleteAsync("draft", output: """{ "text": "hello" }""");
+        var attemptId = Job.FindTask("review")!.AttemptId;
+
+        await SendAsync(new ClaimTask { JobId = JobId, TaskId = "review", User = "alice", CommandId = NewId.NextGuid() });
+        await SendAsync(new AssignTask { JobId = JobId, TaskId = "review", Assignee = "bob", AssignedBy = "lead", CommandId = NewId.NextGuid() });
+        await SendAsync(new ReleaseTask { JobId = JobId, TaskId = "review", User = "bob", CommandId = NewId.NextGuid() });
+
+        var now = Clock.GetUtcNow();
+        Assert.Equal(
+        [
+            new TaskAssigneeChanged { JobId = JobId, TaskId = "review", AttemptId = attemptId, Change = "Claimed", To = "alice", By = "alice", At = now },
+            new TaskAssigneeChanged { JobId = JobId, TaskId = "review", AttemptId = attemptId, Change = "Assigned", From = "alice", To = "bob", By = "lead", At = now },
+            new TaskAssigneeChanged { JobId = JobId, TaskId = "review", AttemptId = attemptId, Change = "Released", From = "bob", By = "bob", At = now },
+        ], SentTo("ops team").OfType<TaskAssigneeChanged>());
+
+        // A refused claim (the task is not held by the caller, or not running) changes nobody's hold and tells nobody.
+        var sentBefore = Job.Changes.Messages.Count;
+        await SendAsync(new ReleaseTask { JobId = JobId, TaskId = "review", User = "bob", CommandId = NewId.NextGuid() });
+        Assert.DoesNotContain(Job.Changes.Messages.Skip(sentBefore).Select(m => m.Message), m => m is TaskAssigneeChanged);
+    }
+
+    [Fact]
     public async Task Should_stop_sending_once_unwatched()
     {
         await StartAsync("diamond", """{ "orderId": "O-1" }""");
