@@ -518,6 +518,9 @@ namespace QueueFlow.Migrations.Migrations
                     b.HasKey("Caller", "Key")
                         .HasName("pk_idempotency_keys");
 
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_idempotency_keys_job_id");
+
                     b.ToTable("idempotency_keys", "queueflow");
                 });
 

@@ -15,5 +15,8 @@ internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<Ide
         builder.Property(k => k.RequestHash).HasColumnName("request_hash").HasMaxLength(32);
         builder.Property(k => k.JobId).HasColumnName("job_id");
         builder.Property(k => k.CreatedAt).HasColumnName("created_at");
+
+        // A job's keys are deleted with it when retention removes the job (JobRetention).
+        builder.HasIndex(k => k.JobId).HasDatabaseName("ix_idempotency_keys_job_id");
     }
 }

@@ -6,6 +6,7 @@ using QueueFlow.Core.Workflows;
 using QueueFlow.Persistence;
 using QueueFlow.Persistence.Jobs;
 using QueueFlow.Persistence.Outbox;
+using QueueFlow.Persistence.Retention;
 using QueueFlow.Scheduling;
 using QueueFlow.Worker.DeadLetters;
 using QueueFlow.Worker.Messaging;
@@ -30,6 +31,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<JobRulesOptions>().BindConfiguration("Jobs");
         services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section);
         services.AddOptions<WorkflowDirectoryOptions>().BindConfiguration(WorkflowDirectoryOptions.Section);
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.IsValid(), "Retention: FinishedJobs and FailedJobs > 0 when set, Interval > 0, 0 < BatchSize <= 1000.").ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new JobRules(sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
@@ -41,6 +44,7 @@ public static class WorkerServiceCollectionExtensions
 
         // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.
         services.AddHostedService<WorkflowDirectoryLoader>();
+        services.AddHostedService<JobRetentionSweeper>();
 
         var usageTelemetry = builder.Configuration.GetSection(TelemetryOptions.Section).GetValue<bool>(nameof(TelemetryOptions.MassTransitUsageTelemetry));
         services.AddMassTransit(x =>
