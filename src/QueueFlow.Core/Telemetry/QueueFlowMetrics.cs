@@ -36,6 +36,9 @@ public static class QueueFlowMetrics
     static readonly Counter<long> DeadLettered = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.outbox.dead_lettered", "{message}", "Outbox rows moved to the dead-letter store (unsendable, or out of attempts).");
 
+    static readonly Counter<long> JobsDeleted = QueueFlowTelemetry.Meter.CreateCounter<long>(
+        "queueflow.retention.jobs_deleted", "{job}", "Finished jobs deleted by retention, with their tasks, history and idempotency keys.");
+
     static readonly Counter<long> Relayed = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.outbox.sent", "{message}", "Outbox rows the broker confirmed (or the timer store took), by message type.");
 
@@ -116,6 +119,8 @@ public static class QueueFlowMetrics
 
     public static void OutboxDeadLettered(string messageType) =>
         DeadLettered.Add(1, new KeyValuePair<string, object?>(Tags.MessageType, messageType));
+
+    public static void RetentionDeleted(int jobs) => JobsDeleted.Add(jobs);
 
     public static void TimerFired(TimeSpan lag) => TimerLag.Record(Math.Max(0, lag.TotalSeconds));
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.Jobs;
 
 namespace QueueFlow.Persistence.Retention;
@@ -57,6 +58,7 @@ public static class JobRetention
                 new NpgsqlParameter("batch", NpgsqlDbType.Integer) { Value = batchSize },
             ], cancellationToken).ConfigureAwait(false);
             deleted += batch;
+            QueueFlowMetrics.RetentionDeleted(batch);
         }
         while (batch == batchSize);
         return deleted;

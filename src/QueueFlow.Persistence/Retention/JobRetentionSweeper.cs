@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QueueFlow.Core.Telemetry;
 
 namespace QueueFlow.Persistence.Retention;
 
@@ -51,6 +52,7 @@ public sealed partial class JobRetentionSweeper(
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            QueueFlowMetrics.DatabaseError("retention");
             LogSweepFailed(error);
         }
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Npgsql;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.IntegrationTests.Infrastructure;
 using QueueFlow.Migrations;
 using QueueFlow.Persistence.Counts;
@@ -10,7 +12,8 @@ namespace QueueFlow.IntegrationTests.Persistence;
 /// <summary>
 /// Retention deletes the jobs that ended before its cutoff, with their tasks, history and idempotency keys, and
 /// nothing else: not a job that ended later, not a Failed one unless told, not one still running however old, not one
-/// whose lock a message holds. A database of its own, so that the rows counted are this test's.
+/// whose lock a message holds; each deletion is counted in the metrics. A database of its own, so that the rows counted
+/// are this test's.
 /// </summary>
 public sealed class When_finished_jobs_pass_their_retention : IAsyncLifetime
 {
@@ -31,6 +34,15 @@ public sealed class When_finished_jobs_pass_their_retention : IAsyncLifetime
         var oldFailed = await InsertJobAsync("Failed", createdDaysAgo: 40, endedDaysAgo: 40);
         var oldRunning = await InsertJobAsync("Running", createdDaysAgo: 60, endedDaysAgo: null);
         var locked = await InsertJobAsync("Completed", createdDaysAgo: 50, endedDaysAgo: 50);
+        long counted = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == QueueFlowTelemetry.Meter.Name && instrument.Name == "queueflow.retention.jobs_deleted")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref counted, value));
+        listener.Start();
         var finished = new RetentionOptions { FinishedJobs = TimeSpan.FromDays(30), BatchSize = 1 };
         var failedToo = new RetentionOptions { FinishedJobs = TimeSpan.FromDays(30), FailedJobs = TimeSpan.FromDays(7), BatchSize = 1 };
 
@@ -54,6 +66,7 @@ public sealed class When_finished_jobs_pass_their_retention : IAsyncLifetime
         Assert.Equal(new[] { recentCompleted, oldRunning }.Order(), await JobsLeftAsync());
         Assert.Equal(0, await SweepAsync(failedToo));
         await AssertCountsMatchAsync();
+        Assert.Equal(4, Interlocked.Read(ref counted));
     }
 
     async Task<int> SweepAsync(RetentionOptions options)
