@@ -81,6 +81,7 @@ public static class ApiServiceCollectionExtensions
         app.MapWatchEndpoints();
         app.MapTaskEndpoints();
         app.MapBulkRetryEndpoint();
+        app.MapBulkRetryCountEndpoint();
         app.MapBulkContinueEndpoint();
         app.MapDeadLetterEndpoints();
         app.MapOverviewEndpoint();

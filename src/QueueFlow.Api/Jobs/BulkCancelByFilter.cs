@@ -24,10 +24,8 @@ public static class BulkCancelByFilter
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         var filter = request.Filter!;
-        if (filter.Status is { } status && !BulkCancelQuery.OpenStatuses.Contains(status))
-            return (null, BulkByFilter.Invalid("$.filter.status", $"filter.status must be Running or Paused, not {status}: a finished job cannot be cancelled."));
-        if (BulkByFilter.Range(filter.From, filter.To) is { } badRange)
-            return (null, badRange);
+        if (Invalid(filter) is { } badFilter)
+            return (null, badFilter);
         if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
             return (null, badLimit);
         BulkCancelKey? after = null;
@@ -49,4 +47,28 @@ public static class BulkCancelByFilter
         var cancelled = items.Count(i => i.Status == nameof(CommandStatus.Accepted));
         return (new BulkCancelByFilterResult(items.Length, cancelled, items, next), null);
     }
+
+    /// <summary>How many open jobs a cancel with <paramref name="filter"/> would take now (see <see cref="BulkByFilter.CountAsync"/>).</summary>
+    public static async Task<(BulkCount? Count, ProblemHttpResult? Problem)> CountAsync(
+        JobFilter filter, IDbContextFactory<QueueFlowDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(dbFactory);
+        if (Invalid(filter) is { } badFilter)
+            return (null, badFilter);
+        var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is not null)
+                return (null, BulkByFilter.UnknownWorkflow(filter.Workflow!));
+            var matches = BulkCancelQuery.Matches(db, filter with { From = filter.From?.ToUniversalTime(), To = filter.To?.ToUniversalTime() });
+            return (await BulkByFilter.CountAsync(matches, cancellationToken).ConfigureAwait(false), null);
+        }
+    }
+
+    /// <summary>A 400 for a filter no cancel can take: a finished status, or an empty time range.</summary>
+    static ProblemHttpResult? Invalid(JobFilter filter) =>
+        filter.Status is { } status && !BulkCancelQuery.OpenStatuses.Contains(status)
+            ? BulkByFilter.Invalid("$.filter.status", $"filter.status must be Running or Paused, not {status}: a finished job cannot be cancelled.")
+            : BulkByFilter.Range(filter.From, filter.To);
 }

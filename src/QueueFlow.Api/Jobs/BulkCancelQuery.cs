@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Paging;
 using QueueFlow.Contracts;
+using QueueFlow.Core.Jobs;
 using QueueFlow.Persistence;
 
 namespace QueueFlow.Api.Jobs;
@@ -18,10 +19,7 @@ public static class BulkCancelQuery
 
     public static IQueryable<BulkCancelKey> Build(QueueFlowDbContext db, JobFilter filter, BulkCancelKey? after, int take)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(filter);
-        var open = OpenStatuses.ToArray();
-        var query = filter.Apply(db.Jobs.AsNoTracking()).Where(j => open.Contains(j.Status));
+        var query = Matches(db, filter);
         if (after is { } key)
         {
             var (status, createdAt, id) = (key.Status, key.CreatedAt, key.Id);
@@ -30,6 +28,15 @@ public static class BulkCancelQuery
 
         return query.OrderBy(j => j.Status).ThenBy(j => j.CreatedAt).ThenBy(j => j.CorrelationId).Take(take)
             .Select(j => new BulkCancelKey(j.Status, j.CreatedAt, j.CorrelationId));
+    }
+
+    /// <summary>Every open job of the filter, in no order.</summary>
+    public static IQueryable<Job> Matches(QueueFlowDbContext db, JobFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        var open = OpenStatuses.ToArray();
+        return filter.Apply(db.Jobs.AsNoTracking()).Where(j => open.Contains(j.Status));
     }
 
     public static string Encode(BulkCancelKey last, JobFilter filter)

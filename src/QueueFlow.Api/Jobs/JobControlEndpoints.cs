@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using QueueFlow.Api.OpenApi;
+using QueueFlow.Api.Paging;
 using QueueFlow.Api.Problems;
 using QueueFlow.Api.Security;
 using QueueFlow.Contracts;
@@ -36,6 +37,9 @@ public static class JobControlEndpoints
             .WithParameters(DeclaredParameter.Header(JobEndpoints.IdempotencyKeyHeader, "Makes a retried request the same command: the same key with the same request is answered like the first (at most 255 characters).")).WithProblems(422);
         jobs.MapPost("/cancel", CancelManyAsync).RequireAuthorization(ApiPolicies.Operate)
             .Accepts<BulkCancelRequest>("application/json").WithName("CancelJobs").WithSummary("Cancel many jobs, by ids or by a filter");
+        jobs.MapPost("/cancel/count", CountToCancelAsync).RequireAuthorization(ApiPolicies.Read)
+            .Accepts<BulkCancelCountRequest>("application/json").WithName("CountJobsToCancel").WithSummary("Count the open jobs a cancel by this filter would take")
+            .WithDescription($"The same filter as POST /api/jobs/cancel; nothing is sent. Counted up to {BulkByFilter.CountCap}: more is true when there are at least that many.");
         return jobs;
     }
 
@@ -96,6 +100,19 @@ public static class JobControlEndpoints
 
         var items = await BulkCancel.SendAsync(client, ids, request.Reason, options.Value.CommandTimeout, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok<IReadOnlyList<BulkCancelItem>>(items);
+    }
+
+    static async Task<Results<Ok<BulkCount>, ProblemHttpResult>> CountToCancelAsync(
+        HttpContext http, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<BulkCancelCountRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        if (request!.Filter is not { } filter)
+            return BulkByFilter.Invalid("$.filter", "filter is required: name the jobs to count (an empty filter {} counts every open job).");
+        var (count, filterProblem) = await BulkCancelByFilter.CountAsync(filter, dbFactory, cancellationToken).ConfigureAwait(false);
+        return filterProblem is not null ? filterProblem : TypedResults.Ok(count!);
     }
 
     /// <summary>The job id once the job is known to exist, the command's id (from an Idempotency-Key, if any) and the optional body.</summary>

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using QueueFlow.Api.Problems;
 
 namespace QueueFlow.Api.Paging;
@@ -46,8 +47,21 @@ public static class BulkByFilter
     }
 
     /// <summary>A 400 when the filter's time range is empty or reversed.</summary>
-    public static ProblemHttpResult? Range(DateTimeOffset? from, DateTimeOffset? to) =>
-        from is { } start && to is { } end && start >= end ? Invalid("$.filter.to", "filter.to must be later than filter.from.") : null;
+    public static ProblemHttpResult? Range(DateTimeOffset? from, DateTimeOffset? to, string fromName = "from", string toName = "to") =>
+        from is { } start && to is { } end && start >= end ? Invalid($"$.filter.{toName}", $"filter.{toName} must be later than filter.{fromName}.") : null;
+
+    /// <summary>
+    /// Counts what <paramref name="matches"/> holds, up to <paramref name="cap"/> (<see cref="CountCap"/>): the count a
+    /// bulk action shows before it runs, bounded so that asking never walks a million rows.
+    /// </summary>
+    public static async Task<BulkCount> CountAsync<T>(IQueryable<T> matches, CancellationToken cancellationToken, int cap = CountCap)
+    {
+        var count = await matches.Take(cap + 1).CountAsync(cancellationToken).ConfigureAwait(false);
+        return new BulkCount(Math.Min(count, cap), count > cap);
+    }
+
+    /// <summary>The most rows a count reads; past it the answer says "at least this many".</summary>
+    public const int CountCap = 10_000;
 
     /// <summary>The 400 for a cursor that could not be read under this filter.</summary>
     public static ProblemHttpResult InvalidCursor(bool otherFilter) =>

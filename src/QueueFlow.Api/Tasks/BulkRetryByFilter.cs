@@ -46,10 +46,8 @@ public static class BulkRetryByFilter
             return bad;
         if (request!.Filter is not { } filter)
             return BulkByFilter.Invalid("$.filter", "filter is required: name the tasks to retry (an empty filter {} takes every Failed or TimedOut task).");
-        if (filter.Status is { } status && !Retriable.Contains(status))
-            return BulkByFilter.Invalid("$.filter.status", $"filter.status must be Failed or TimedOut, not {status}: only those are retried.");
-        if (BulkByFilter.Range(filter.From, filter.To) is { } badRange)
-            return badRange;
+        if (Invalid(filter) is { } badFilter)
+            return badFilter;
         if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
             return badLimit;
         TaskKey? after = null;
@@ -88,8 +86,63 @@ public static class BulkRetryByFilter
         return TypedResults.Ok(new BulkRetryResult(items.Length, retried, items, next));
     }
 
+    /// <summary>
+    /// <c>POST /api/tasks/retry/count</c>: how many tasks a retry with the same filter would take now, counted up to
+    /// <see cref="BulkByFilter.CountCap"/>, so a caller (the dashboard's confirmation) can say so before it acts.
+    /// </summary>
+    public static RouteHandlerBuilder MapBulkRetryCountEndpoint(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/api/tasks/retry/count", CountAsync).RequireAuthorization(ApiPolicies.Read).WithTags("Tasks").WithName("CountTasksToRetry")
+            .WithSummary("Count the Failed or TimedOut tasks a retry by this filter would take")
+            .WithDescription($"The same filter as POST /api/tasks/retry; nothing is sent. Counted up to {BulkByFilter.CountCap}: more is true when there are at least that many.")
+            .Accepts<BulkRetryCountRequest>("application/json").Produces<BulkCount>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    static async Task<Results<Ok<BulkCount>, ProblemHttpResult>> CountAsync(
+        HttpContext http, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        var (request, bad) = await JsonBody.ReadAsync<BulkRetryCountRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        if (bad is not null)
+            return bad;
+        if (request!.Filter is not { } filter)
+            return BulkByFilter.Invalid("$.filter", "filter is required: name the tasks to count (an empty filter {} counts every Failed or TimedOut task).");
+        if (Invalid(filter) is { } badFilter)
+            return badFilter;
+
+        var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (await ListQuery.UnknownWorkflowAsync(db, filter.Workflow, cancellationToken).ConfigureAwait(false) is not null)
+                return BulkByFilter.UnknownWorkflow(filter.Workflow!);
+            return TypedResults.Ok(await BulkByFilter.CountAsync(Matches(db, filter), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>A 400 for a filter no retry can take: a status that is not retried, or an empty time range.</summary>
+    static ProblemHttpResult? Invalid(BulkRetryFilter filter)
+    {
+        if (filter.Status is { } status && !Retriable.Contains(status))
+            return BulkByFilter.Invalid("$.filter.status", $"filter.status must be Failed or TimedOut, not {status}: only those are retried.");
+        return BulkByFilter.Range(filter.From, filter.To) ?? BulkByFilter.Range(filter.CreatedFrom, filter.CreatedTo, "createdFrom", "createdTo");
+    }
+
     /// <summary>The tasks of the filter after <paramref name="after"/>, in (job_id, task_id) order.</summary>
     public static IQueryable<TaskKey> Build(QueueFlowDbContext db, BulkRetryFilter filter, TaskKey? after, int take)
+    {
+        var query = Matches(db, filter);
+        if (after is { } key)
+        {
+            var (afterJob, afterTask) = (key.JobId, key.TaskId);
+            query = query.Where(t => EF.Functions.GreaterThan(ValueTuple.Create(t.JobId, t.TaskId), ValueTuple.Create(afterJob, afterTask)));
+        }
+
+        return query.OrderBy(t => t.JobId).ThenBy(t => t.TaskId).Take(take).Select(t => new TaskKey(t.JobId, t.TaskId));
+    }
+
+    /// <summary>Every task of the filter, in no order.</summary>
+    static IQueryable<Core.Jobs.JobTask> Matches(QueueFlowDbContext db, BulkRetryFilter filter)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
@@ -109,14 +162,18 @@ public static class BulkRetryByFilter
             query = query.Where(t => t.EndedAt >= from);
         if (filter.To?.ToUniversalTime() is { } to)
             query = query.Where(t => t.EndedAt < to);
-        if (filter.Workflow is { } workflow)
-            query = query.Where(t => db.Jobs.Any(j => j.CorrelationId == t.JobId && j.Workflow == workflow));
-        if (after is { } key)
+        if (filter.Workflow is not null || filter.JobStatuses is { Count: > 0 } || filter.CreatedFrom is not null || filter.CreatedTo is not null)
         {
-            var (afterJob, afterTask) = (key.JobId, key.TaskId);
-            query = query.Where(t => EF.Functions.GreaterThan(ValueTuple.Create(t.JobId, t.TaskId), ValueTuple.Create(afterJob, afterTask)));
+            var jobs = new JobFilter
+            {
+                Statuses = filter.JobStatuses ?? [],
+                Workflow = filter.Workflow,
+                From = filter.CreatedFrom?.ToUniversalTime(),
+                To = filter.CreatedTo?.ToUniversalTime(),
+            }.Apply(db.Jobs);
+            query = query.Where(t => jobs.Any(j => j.CorrelationId == t.JobId));
         }
 
-        return query.OrderBy(t => t.JobId).ThenBy(t => t.TaskId).Take(take).Select(t => new TaskKey(t.JobId, t.TaskId));
+        return query;
     }
 }
