@@ -24,16 +24,16 @@ public sealed class BulkRun(DashboardApi api, HttpContext context, string key, J
     public async Task RunAsync(Func<BulkRun, Task> afterEachPage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(afterEachPage);
-        // The cancel filter takes one status at a time; retry takes the tasks' own filter (Failed or TimedOut tasks).
-        IEnumerable<string?> statuses = retry || filter.Statuses.Count == 0 ? [null] : filter.Statuses.Cast<string?>();
+        // The cancel filter takes one status at a time; retry takes the failed tasks of the listed jobs in one filter.
+        var statuses = retry ? [null] : filter.CancelStatuses;
         foreach (var status in statuses)
         {
             string? cursor = null;
             do
             {
                 var body = retry
-                    ? (object)new { filter = new { workflow = filter.Workflow, from = filter.From, to = filter.To }, limit = pageSize, cursor, reason = "bulk retry from the dashboard" }
-                    : new { filter = new { status, workflow = filter.Workflow, from = filter.From, to = filter.To }, limit = pageSize, cursor, reason = "bulk cancel from the dashboard" };
+                    ? (object)new { filter = filter.RetryFilter(), limit = pageSize, cursor, reason = "bulk retry from the dashboard" }
+                    : new { filter = filter.CancelFilter(status), limit = pageSize, cursor, reason = "bulk cancel from the dashboard" };
                 var answer = await api.PostAsync(context, key, retry ? "api/tasks/retry" : "api/jobs/cancel", body, cancellationToken).ConfigureAwait(false);
                 if (!answer.Ok)
                 {

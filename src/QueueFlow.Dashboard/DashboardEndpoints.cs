@@ -175,7 +175,8 @@ public static class DashboardEndpoints
         if (filter.Id is { } id)
             return Results.Redirect($"{PathOf(context)}/jobs/{id}");
         var jobs = await api.GetAsync(context, session.Key, $"api/jobs?{filter.ApiQuery()}", cancellationToken).ConfigureAwait(false);
-        return Page<JobsPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Jobs"] = jobs, ["Message"] = context.Request.Query["message"].ToString() });
+        var preview = session.CanOperate ? await BulkPreview.LoadAsync(api, context, session.Key, filter, cancellationToken).ConfigureAwait(false) : null;
+        return Page<JobsPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Jobs"] = jobs, ["Preview"] = preview, ["Message"] = context.Request.Query["message"].ToString() });
     }
 
     static async Task<IResult> TasksAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)

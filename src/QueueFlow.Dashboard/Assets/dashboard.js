@@ -122,8 +122,10 @@
   // Confirmation for forms that act on many jobs; the clicked button shows progress until the answer arrives.
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); return; }
     const button = event.submitter;
+    // The clicked button's own question (it names what it counted) before the form's general one.
+    const question = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
     if (!button) return;
     close();
     if (form.dataset.progress !== undefined && form.querySelector("output") && window.ReadableStream) {

@@ -105,10 +105,22 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
             ids.Add(await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}"""));
 
         await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        // Only finished statuses chosen: nothing to cancel, and the button says so before anyone clicks.
+        await page.GotoAsync($"/dashboard/jobs?workflow={name}&status=Completed");
+        await Assertions.Expect(page.Locator("button[name=bulk][value=cancel]")).ToHaveTextAsync("Cancel 0 open jobs of this filter");
+        await Assertions.Expect(page.Locator("button[name=bulk][value=cancel]")).ToBeDisabledAsync();
+
         await page.GotoAsync($"/dashboard/jobs?workflow={name}&status=Running");
-        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await Assertions.Expect(page.Locator("button[name=bulk][value=cancel]")).ToHaveTextAsync("Cancel 3 open jobs of this filter");
+        var asked = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            dialog.AcceptAsync();
+        };
         await page.ClickAsync("button[name=bulk][value=cancel]");
         await Assertions.Expect(page.Locator(".message")).ToHaveTextAsync("cancelled 3 of 3 matched", new() { Timeout = 30_000 });
+        Assert.Equal(["Cancel the 3 open jobs of this filter?"], asked);
         foreach (var id in ids)
             await JobWhenAsync(admin, id, "Cancelled");
         Assert.Empty(errors);
@@ -148,9 +160,16 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
               }).observe(document.body, { childList: true, subtree: true });
             }
             """);
-        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await Assertions.Expect(page.Locator("button[name=bulk][value=retry]")).ToHaveTextAsync("Retry 5 failed tasks of this filter");
+        var asked = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            dialog.AcceptAsync();
+        };
         await page.ClickAsync("button[name=bulk][value=retry]");
         await Assertions.Expect(page.Locator(".message")).ToHaveTextAsync("retried 5 of 5 matched", new() { Timeout = 30_000 });
+        Assert.Equal(["Retry the 5 failed or timed-out tasks of this filter's jobs?"], asked);
 
         // Two jobs an API request in this host (DashboardHost): the counts moved on after each of the three pages.
         var progress = System.Text.Json.JsonSerializer.Deserialize<List<string>>(await page.EvaluateAsync<string>("() => sessionStorage.getItem('progress')"))!;
