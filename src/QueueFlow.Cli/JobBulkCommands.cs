@@ -14,13 +14,21 @@ public static class JobBulkCommands
     {
         var filter = new FilterOptions("Running or Paused (default: every open job)");
         var reason = new Option<string?>("--reason") { Description = "Why, kept in each job's history" };
-        var command = filter.Command("cancel", "Cancel an open job, or every open job matching a filter", reason);
+        var count = FilterCount.Option("open jobs");
+        var command = filter.Command("cancel", "Cancel an open job, or every open job matching a filter", reason, count);
         command.SetAction(async (parse, ct) =>
         {
             if (filter.Check(parse) is { } invalid)
                 return invalid;
             if (parse.GetValue(filter.Id) is { } id)
-                return await JobCommands.Post(parse, $"api/jobs/{Uri.EscapeDataString(id)}/cancel", new { reason = parse.GetValue(reason) }, ct).ConfigureAwait(false);
+            {
+                return parse.GetValue(count)
+                    ? Usage("--count goes with a filter, not with a job id")
+                    : await JobCommands.Post(parse, $"api/jobs/{Uri.EscapeDataString(id)}/cancel", new { reason = parse.GetValue(reason) }, ct).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(count))
+                return await FilterCount.RunAsync(parse, "api/jobs/cancel/count", filter.Body(parse), "open jobs", ct).ConfigureAwait(false);
             using var client = GlobalOptions.Client(parse);
             return await BulkRun.RunAsync(GlobalOptions.Output(parse), client, "api/jobs/cancel",
                 cursor => new { filter = filter.Body(parse), limit = parse.GetValue(filter.PageSize), cursor, reason = parse.GetValue(reason) },

@@ -18,15 +18,18 @@ public static class TaskCommands
         var limit = new Option<int?>("--page-size") { Description = "Tasks per request (1-1000, default 100)" };
         var reason = new Option<string?>("--reason") { Description = "Why, kept in each job's history" };
         var key = new Option<string?>("--idempotency-key") { Description = "Makes a repeated run apply once" };
-        var retry = new Command("retry", "Retry every Failed or TimedOut task matching the filter") { workflow, queue, task, error, status, from, to, limit, reason, key };
+        var count = FilterCount.Option("Failed or TimedOut tasks");
+        var retry = new Command("retry", "Retry every Failed or TimedOut task matching the filter") { workflow, queue, task, error, status, from, to, limit, reason, key, count };
         retry.SetAction(async (parse, ct) =>
         {
-            using var client = GlobalOptions.Client(parse);
             var filter = new
             {
                 workflow = parse.GetValue(workflow), queue = parse.GetValue(queue), taskId = parse.GetValue(task), error = parse.GetValue(error),
                 status = parse.GetValue(status), from = parse.GetValue(from), to = parse.GetValue(to),
             };
+            if (parse.GetValue(count))
+                return await FilterCount.RunAsync(parse, "api/tasks/retry/count", filter, "Failed or TimedOut tasks", ct).ConfigureAwait(false);
+            using var client = GlobalOptions.Client(parse);
             return await BulkRun.RunAsync(GlobalOptions.Output(parse), client, "api/tasks/retry",
                 cursor => new { filter, limit = parse.GetValue(limit), cursor, reason = parse.GetValue(reason) }, "retried", "retried",
                 parse.GetValue(key), ct).ConfigureAwait(false);

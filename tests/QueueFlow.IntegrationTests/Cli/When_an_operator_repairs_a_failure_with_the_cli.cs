@@ -152,6 +152,11 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
             await fixture.SendAsync(new QueueFlow.Contracts.FailTask { JobId = id, TaskId = "t1", AttemptId = job!.Tasks.Single().AttemptId!.Value, Error = error, Terminal = true });
         }
 
+        // Counted first: what a retry of this filter would take, with nothing retried.
+        var counted = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name, "--error", "printer", "--count");
+        Assert.True(counted.ExitCode == 0, counted.ToString());
+        Assert.Equal("5 Failed or TimedOut tasks match", counted.Output.Trim());
+
         var run = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "tasks", "retry", "--workflow", name, "--error", "printer", "--page-size", "2", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -205,6 +210,13 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
         Assert.Equal((3, 3, 2), (continued.Json.GetProperty("matched").GetInt32(), continued.Json.GetProperty("done").GetInt32(), continued.Json.GetProperty("pages").GetInt32()));
         foreach (var id in ids.Take(3))
             await fixture.WaitForJobAsync(id, JobStatus.Running);
+
+        var counted = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "cancel", "--workflow", name, "--status", "Running", "--count", "--json");
+        Assert.True(counted.ExitCode == 0, counted.ToString());
+        Assert.Equal((6, false), (counted.Json.GetProperty("count").GetInt32(), counted.Json.GetProperty("more").GetBoolean()));
+        var countById = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "cancel", ids[0].ToString(), "--count");
+        Assert.Equal(2, countById.ExitCode);
+        Assert.Contains("--count goes with a filter", countById.Error, StringComparison.Ordinal);
 
         var cancelled = await CliProcess.RunAsync(worker.BaseAddress, OperatorKey, "jobs", "cancel", "--workflow", name, "--status", "Running", "--reason", "cli bulk");
         Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
