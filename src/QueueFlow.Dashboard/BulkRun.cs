@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Http;
 namespace QueueFlow.Dashboard;
 
 /// <summary>
-/// A bulk cancel or retry on the jobs list's filter: the API a page at a time (POST /api/jobs/cancel by status, or
-/// POST /api/tasks/retry) until the filter is used up, counting as it goes so the page can show how far it got.
-/// Each API page is its own request, so a run stops cleanly when the browser goes away, with what was done kept.
+/// A bulk cancel or retry on a list's filter: the API a page at a time (POST /api/jobs/cancel, or POST /api/tasks/retry)
+/// for each of <paramref name="filters"/> in turn until it is used up, counting as it goes so the page can show how far
+/// it got. Each API page is its own request, so a run stops cleanly when the browser goes away, with what was done kept.
 /// </summary>
-public sealed class BulkRun(DashboardApi api, HttpContext context, string key, JobsFilter filter, bool retry, int pageSize)
+/// <param name="filters">The API's body filters, walked one after another (a bulk cancel takes one job status each).</param>
+public sealed class BulkRun(DashboardApi api, HttpContext context, string key, IReadOnlyList<object> filters, bool retry, int pageSize)
 {
     public int Matched { get; private set; }
 
@@ -24,16 +25,12 @@ public sealed class BulkRun(DashboardApi api, HttpContext context, string key, J
     public async Task RunAsync(Func<BulkRun, Task> afterEachPage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(afterEachPage);
-        // The cancel filter takes one status at a time; retry takes the failed tasks of the listed jobs in one filter.
-        var statuses = retry ? [null] : filter.CancelStatuses;
-        foreach (var status in statuses)
+        foreach (var filter in filters)
         {
             string? cursor = null;
             do
             {
-                var body = retry
-                    ? (object)new { filter = filter.RetryFilter(), limit = pageSize, cursor, reason = "bulk retry from the dashboard" }
-                    : new { filter = filter.CancelFilter(status), limit = pageSize, cursor, reason = "bulk cancel from the dashboard" };
+                var body = new { filter, limit = pageSize, cursor, reason = retry ? "bulk retry from the dashboard" : "bulk cancel from the dashboard" };
                 var answer = await api.PostAsync(context, key, retry ? "api/tasks/retry" : "api/jobs/cancel", body, cancellationToken).ConfigureAwait(false);
                 if (!answer.Ok)
                 {

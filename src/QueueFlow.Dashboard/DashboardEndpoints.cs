@@ -43,7 +43,8 @@ public static class DashboardEndpoints
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/retry", RetryTaskAsync);
         pages.MapPost("/jobs/{id:guid}/{action:regex(^(continue|revert)$)}", RepairAsync);
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/{action:regex(^(claim|release|assign|finish)$)}", ManualTaskAsync);
-        pages.MapPost("/jobs/bulk", BulkAsync);
+        pages.MapPost("/jobs/bulk", JobsBulkAsync);
+        pages.MapPost("/tasks/bulk", TasksBulkAsync);
         pages.MapGet("/tasks", TasksAsync);
         pages.MapGet("/events", EventsAsync);
         pages.MapGet("/workflows", WorkflowsAsync);
@@ -175,7 +176,7 @@ public static class DashboardEndpoints
         if (filter.Id is { } id)
             return Results.Redirect($"{PathOf(context)}/jobs/{id}");
         var jobs = await api.GetAsync(context, session.Key, $"api/jobs?{filter.ApiQuery()}", cancellationToken).ConfigureAwait(false);
-        var preview = session.CanOperate ? await BulkPreview.LoadAsync(api, context, session.Key, filter, cancellationToken).ConfigureAwait(false) : null;
+        var preview = session.CanOperate ? await BulkPreview.ForJobsAsync(api, context, session.Key, filter, cancellationToken).ConfigureAwait(false) : null;
         return Page<JobsPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Jobs"] = jobs, ["Preview"] = preview, ["Message"] = context.Request.Query["message"].ToString() });
     }
 
@@ -184,7 +185,8 @@ public static class DashboardEndpoints
         var session = Session(context);
         var filter = TasksFilter.Read(context.Request.Query);
         var tasks = await api.GetAsync(context, session.Key, $"api/tasks?{filter.ApiQuery()}", cancellationToken).ConfigureAwait(false);
-        return Page<TasksPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Tasks"] = tasks });
+        var preview = session.CanOperate ? await BulkPreview.ForTasksAsync(api, context, session.Key, filter, cancellationToken).ConfigureAwait(false) : null;
+        return Page<TasksPage>(context, antiforgery, session, new() { ["Filter"] = filter, ["Tasks"] = tasks, ["Preview"] = preview, ["Message"] = context.Request.Query["message"].ToString() });
     }
 
     static async Task<IResult> JobAsync(Guid id, HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
@@ -340,19 +342,41 @@ public static class DashboardEndpoints
         Results.Redirect($"{PathOf(context)}/jobs/{id}?message={Uri.EscapeDataString(answer.Ok ? done : answer.Problem)}");
 
     /// <summary>
-    /// Bulk cancel or retry on the list's filter (<see cref="BulkRun"/>). A plain form post waits for the whole run and
-    /// comes back to the list with the counts as its message. The page's script asks for progress instead (header
-    /// <see cref="ProgressHeader"/>): then the answer is a stream of JSON lines, the counts after each API page and
-    /// last the message and the list to go back to, so a long run shows how far it got.
+    /// Bulk cancel or retry on the jobs list's filter (<see cref="BulkRun"/>): cancel walks the open statuses chosen,
+    /// retry takes the failed tasks of the listed jobs (see <see cref="JobsFilter"/>).
     /// </summary>
-    static async Task<IResult> BulkAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, IOptions<DashboardOptions> options, CancellationToken cancellationToken)
+    static async Task<IResult> JobsBulkAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, IOptions<DashboardOptions> options, CancellationToken cancellationToken)
     {
         if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
             return refused;
         var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var filter = JobsFilter.Read(form);
-        var run = new BulkRun(api, context, Session(context).Key, filter, form["bulk"] == "retry", options.Value.BulkPageSize);
-        string Back() => $"{PathOf(context)}/jobs?{filter.PageQuery()}&message={Uri.EscapeDataString(run.Message(final: true))}";
+        var retry = form["bulk"] == "retry";
+        var run = new BulkRun(api, context, Session(context).Key, retry ? filter.RetryFilters : filter.CancelFilters, retry, options.Value.BulkPageSize);
+        return await RunBulkAsync(context, run, message => $"{PathOf(context)}/jobs?{filter.PageQuery()}&message={message}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Bulk retry of the Failed and TimedOut tasks of the task list's filter (<see cref="TasksFilter"/>).</summary>
+    static async Task<IResult> TasksBulkAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, IOptions<DashboardOptions> options, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
+            return refused;
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TasksFilter.Read(form);
+        var run = new BulkRun(api, context, Session(context).Key, filter.RetryFilters, retry: true, options.Value.BulkPageSize);
+        var query = filter.PageQuery();
+        return await RunBulkAsync(context, run, message => $"{PathOf(context)}/tasks?{query}{(query.Length > 0 ? "&" : "")}message={message}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a bulk action. A plain form post waits for the whole run and comes back to the list (<paramref name="back"/>,
+    /// given the escaped message) with the counts as its message. The page's script asks for progress instead (header
+    /// <see cref="ProgressHeader"/>): then the answer is a stream of JSON lines, the counts after each API page and
+    /// last the message and the list to go back to, so a long run shows how far it got.
+    /// </summary>
+    static async Task<IResult> RunBulkAsync(HttpContext context, BulkRun run, Func<string, string> back, CancellationToken cancellationToken)
+    {
+        string Back() => back(Uri.EscapeDataString(run.Message(final: true)));
         if (!context.Request.Headers.ContainsKey(ProgressHeader))
         {
             await run.RunAsync(_ => Task.CompletedTask, cancellationToken).ConfigureAwait(false);

@@ -27,20 +27,23 @@ public sealed record JobsFilter(IReadOnlyList<string> Statuses, string? Workflow
             : null;
 
     /// <summary>
-    /// The statuses a bulk cancel walks, one API filter each: the open ones among those chosen, or every open job (one
-    /// filter without a status) when none is chosen; none at all when only finished statuses are.
+    /// The body filters of a bulk cancel (POST /api/jobs/cancel), walked one after another: one for each open status
+    /// chosen, or one without a status (every open job) when none is; none at all when only finished statuses are.
     /// </summary>
-    public IReadOnlyList<string?> CancelStatuses =>
-        Statuses.Count == 0 ? [null] : [.. Statuses.Where(s => s is "Running" or "Paused")];
-
-    /// <summary>The body filter of a bulk cancel (POST /api/jobs/cancel) for one of <see cref="CancelStatuses"/>.</summary>
-    public object CancelFilter(string? status) => new { status, workflow = Workflow, from = From, to = To };
+    public IReadOnlyList<object> CancelFilters
+    {
+        get
+        {
+            var statuses = Statuses.Count == 0 ? [null] : Statuses.Where(s => s is "Running" or "Paused").Select(s => (string?)s).ToList();
+            return [.. statuses.Select(status => new { status, workflow = Workflow, from = From, to = To })];
+        }
+    }
 
     /// <summary>
     /// The body filter of a bulk retry (POST /api/tasks/retry): the Failed or TimedOut tasks of exactly the jobs this
     /// filter lists (their statuses, workflow and creation time), not of tasks that ended in the time range.
     /// </summary>
-    public object RetryFilter() => new { workflow = Workflow, jobStatuses = Statuses, createdFrom = From, createdTo = To };
+    public IReadOnlyList<object> RetryFilters => [new { workflow = Workflow, jobStatuses = Statuses, createdFrom = From, createdTo = To }];
 
     /// <summary>The query of <c>GET /api/jobs</c>: newest first unless asked otherwise, as people read a dashboard.</summary>
     public string ApiQuery()

@@ -19,6 +19,21 @@ public sealed record TasksFilter(IReadOnlyList<string> Statuses, string? Queue, 
         return new TasksFilter(statuses, One("queue"), One("workflow"), One("cursor"));
     }
 
+    /// <summary>
+    /// The body filter of a bulk retry of the listed tasks (POST /api/tasks/retry): the Failed and TimedOut ones of the
+    /// queue and workflow, only one of them when only that one is chosen, none when the statuses chosen are neither.
+    /// </summary>
+    public IReadOnlyList<object> RetryFilters
+    {
+        get
+        {
+            var retriable = Statuses.Where(s => s is "Failed" or "TimedOut").ToList();
+            if (Statuses.Count > 0 && retriable.Count == 0)
+                return [];
+            return [new { queue = Queue, workflow = Workflow, status = retriable.Count == 1 ? retriable[0] : null }];
+        }
+    }
+
     /// <summary>The query of <c>GET /api/tasks</c> (ordered by job and task, keyset-paged).</summary>
     public string ApiQuery()
     {

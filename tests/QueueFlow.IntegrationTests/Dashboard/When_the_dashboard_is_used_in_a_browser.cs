@@ -226,6 +226,51 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
     }
 
     [Fact]
+    public async Task Should_retry_the_failed_tasks_of_a_queue_from_the_task_list_after_confirming_their_count()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
+        var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-task-retry"), 1));
+        var failed = new List<Guid>();
+        for (var i = 0; i < 2; i++)
+        {
+            var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+            var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
+            Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = "ink out", Terminal = true })).Status);
+            await JobWhenAsync(admin, id, "Failed");
+            failed.Add(id);
+        }
+
+        var running = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+        await TaskWhenAsync(admin, running, "t1", "Running");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        // The queue is named after the workflow (Workflows.Chain). Running tasks are not retried: nothing to take.
+        await page.GotoAsync($"/dashboard/tasks?queue={name}&status=Running");
+        await Assertions.Expect(page.Locator("table.tasks tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("button[name=bulk][value=retry]")).ToHaveTextAsync("Retry 0 failed tasks of this filter");
+        await Assertions.Expect(page.Locator("button[name=bulk][value=retry]")).ToBeDisabledAsync();
+
+        await page.GotoAsync($"/dashboard/tasks?queue={name}&status=Failed");
+        await Assertions.Expect(page.Locator("button[name=bulk][value=retry]")).ToHaveTextAsync("Retry 2 failed tasks of this filter");
+        var asked = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            dialog.AcceptAsync();
+        };
+        await page.ClickAsync("button[name=bulk][value=retry]");
+        await Assertions.Expect(page.Locator(".message")).ToHaveTextAsync("retried 2 of 2 matched", new() { Timeout = 30_000 });
+        Assert.Equal(["Retry the 2 failed or timed-out tasks of this filter?"], asked);
+        Assert.Contains($"queue={name}", page.Url, StringComparison.Ordinal);
+        foreach (var id in failed)
+            await TaskWhenAsync(admin, id, "t1", "Running");
+        Assert.Equal("Running", (await JobAsync(admin, running)).GetProperty("status").GetString());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Should_show_a_reader_no_actions_and_refuse_forged_requests()
     {
         var (context, page, errors) = await host.NewPageAsync();
@@ -245,6 +290,9 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         await Assertions.Expect(page.Locator("button[data-action]")).ToHaveCountAsync(0);
         await page.GotoAsync("/dashboard/jobs");
         await Assertions.Expect(page.Locator("form.bulk")).ToHaveCountAsync(0);
+        await page.GotoAsync("/dashboard/tasks?status=Failed");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Tasks");
+        await Assertions.Expect(page.Locator("form.bulk")).ToHaveCountAsync(0);
 
         // The reader's own cookie and a valid token still cannot act; no token at all is refused before anything else.
         var token = await page.Locator("header form input[type=hidden]").First.GetAttributeAsync("value");
@@ -253,6 +301,8 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Equal((int)HttpStatusCode.Forbidden, withToken.Status);
         var forged = await page.APIRequest.PostAsync($"/dashboard/jobs/{id}/cancel", new() { Form = FormOf(page, field!, "forged"), MaxRedirects = 0 });
         Assert.Equal((int)HttpStatusCode.BadRequest, forged.Status);
+        var bulkRetry = await page.APIRequest.PostAsync("/dashboard/tasks/bulk", new() { Form = FormOf(page, field!, token!), MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.Forbidden, bulkRetry.Status);
         Assert.Equal("Running", (await JobAsync(admin, id)).GetProperty("status").GetString());
         Assert.Empty(errors);
     }
