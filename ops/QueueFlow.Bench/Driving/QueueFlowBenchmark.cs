@@ -65,6 +65,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var phasesBefore = metricsBefore is null ? null : MessagePhaseTimes.Sum(metricsBefore);
             var jitBefore = metricsBefore is null ? null : JitTime.Sum(metricsBefore);
             var groupsBefore = metricsBefore is null ? null : GroupSizes.Sum(metricsBefore);
+            var gcBefore = metricsBefore is null ? null : GcActivity.Sum(metricsBefore);
             var switchesBefore = ContextSwitches.Read();
             var cpuBefore = CpuSplit.Read(fleet.CpuTime(), DriverCpu());
             var run = await driver.RunAsync(new Launcher(options.Concurrency, options.Rate), options.Jobs, measured: true, options.Timeout, cancellationToken);
@@ -77,6 +78,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
             var phasesAfter = metricsAfter is null ? null : MessagePhaseTimes.Sum(metricsAfter);
             var jitAfter = metricsAfter is null ? null : JitTime.Sum(metricsAfter);
             var groupsAfter = metricsAfter is null ? null : GroupSizes.Sum(metricsAfter);
+            var gcAfter = metricsAfter is null ? null : GcActivity.Sum(metricsAfter);
             var sizesAfter = await TableSizes.ReadAsync(dataSource, cancellationToken);
             if (fleet.FirstExited() is { } exited)
                 progress($"worker process {exited.Id} exited during the run; log tail:\n{exited.LogTail(40)}");
@@ -95,6 +97,7 @@ internal sealed class QueueFlowBenchmark(BenchOptions options, ServiceSettings s
                 Warmup = warmup,
                 Jit = jitAfter is not null && jitBefore is not null ? jitAfter - jitBefore : null,
                 Groups = groupsAfter is not null && groupsBefore is not null ? groupsAfter - groupsBefore : null,
+                Gc = gcAfter is not null && gcBefore is not null ? gcAfter - gcBefore : null,
                 ContextSwitches = switchesAfter - switchesBefore,
             };
             if (!options.KeepJobs)

@@ -48,6 +48,9 @@ internal sealed record QueueFlowResult
     /// <summary>The workers' group commits and group reads during the measured run (null when a worker's /metrics could not be read).</summary>
     public GroupSizes? Groups { get; init; }
 
+    /// <summary>The workers' garbage collection over the measured run; null when a worker's /metrics could not be read.</summary>
+    public GcActivity? Gc { get; init; }
+
     /// <summary>The machine's context switches during the measured run (null when /proc/stat could not be read).</summary>
     public long? ContextSwitches { get; init; }
 

@@ -69,7 +69,8 @@ internal static class ReportPrinter
             }
 
             table.Add("Worker time per message", PhasesTotal(q), PhasesDetail(q))
-                .Add("Group commit and read", GroupsValue(q), GroupsDetail(q));
+                .Add("Group commit and read", GroupsValue(q), GroupsDetail(q))
+                .Add("Worker allocations", GcValue(q), GcDetail(q));
             foreach (var (measure, value, detail) in StatementRows(q))
                 table.Add(measure, value, detail);
         }
@@ -141,6 +142,14 @@ internal static class ReportPrinter
     static string GroupsDetail(QueueFlowResult q) => q.Groups is not { Commits: > 0 } g || q.Completions == 0
         ? "not measured (a worker's /metrics could not be read, or no write went through a group)"
         : Invariant($"{g.JobsPerRead:0.0} jobs per group read; per completion {(double)g.Commits / q.Completions:0.00} group commits and {(double)g.Reads / q.Completions:0.00} group reads (queueflow.database.group_commit.writes and group_read.jobs from each worker's /metrics over the measured run); a new job's write, and a job another session holds, take their own session instead");
+
+    static string GcValue(QueueFlowResult q) => q.Gc is not { } gc || q.Completions == 0
+        ? "—"
+        : Invariant($"{gc.AllocatedBytes / q.Completions / 1024:0.0} KiB per completion");
+
+    static string GcDetail(QueueFlowResult q) => q.Gc is not { } gc || q.Completions == 0
+        ? "not measured (a worker's /metrics could not be read)"
+        : Invariant($"{gc.Collections:N0} collections, {gc.Collections / q.Elapsed.TotalSeconds:0.0}/s; paused {gc.PauseSeconds * 1000:N0} ms in all ({gc.PauseSeconds * 1000 / Math.Max(gc.Collections, 1):0.0} ms each, {gc.PauseSeconds / q.Elapsed.TotalSeconds:P1} of the run's time; summed over the workers), from the runtime's System.Runtime meter on each worker's /metrics");
 
     static string PhasesTotal(QueueFlowResult q) => q.Phases is not { } phases || phases.All(p => p.Count == 0)
         ? "—"
