@@ -133,15 +133,7 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         await using var _ = context;
         using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
         var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-bulk-retry"), 1));
-        var ids = new List<Guid>();
-        for (var i = 0; i < 5; i++)
-        {
-            var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
-            var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
-            Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = "paper jam", Terminal = true })).Status);
-            await JobWhenAsync(admin, id, "Failed");
-            ids.Add(id);
-        }
+        var ids = await FailedJobsAsync(admin, name, 5, "paper jam");
 
         await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
         await page.GotoAsync($"/dashboard/jobs?workflow={name}&status=Failed");
@@ -232,15 +224,7 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         await using var _ = context;
         using var admin = host.Api.ClientWith(ApiFactory.AdminKey);
         var name = await RegisterAsync(admin, Workflows.Chain(QueueFlowFixture.Unique("dash-task-retry"), 1));
-        var failed = new List<Guid>();
-        for (var i = 0; i < 2; i++)
-        {
-            var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
-            var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
-            Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = "ink out", Terminal = true })).Status);
-            await JobWhenAsync(admin, id, "Failed");
-            failed.Add(id);
-        }
+        var failed = await FailedJobsAsync(admin, name, 2, "ink out");
 
         var running = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
         await TaskWhenAsync(admin, running, "t1", "Running");
@@ -464,6 +448,22 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         await page.GotoAsync("/dashboard/workflows");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Workflows");
         Assert.Empty(errors);
+    }
+
+    /// <summary>Starts <paramref name="count"/> jobs of a one-task chain and fails each one's t1 for good with <paramref name="error"/>.</summary>
+    async Task<List<Guid>> FailedJobsAsync(HttpClient admin, string workflow, int count, string error)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{workflow}}"}""");
+            var attempt = (await TaskWhenAsync(admin, id, "t1", "Running")).GetProperty("attemptId").GetGuid();
+            Assert.Equal(CommandStatus.Accepted, (await SendAsync(host.Api, new FailTask { JobId = id, TaskId = "t1", AttemptId = attempt, Error = error, Terminal = true })).Status);
+            await JobWhenAsync(admin, id, "Failed");
+            ids.Add(id);
+        }
+
+        return ids;
     }
 
     static IFormData FormOf(IPage page, string field, string value)
