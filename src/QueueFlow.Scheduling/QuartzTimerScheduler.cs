@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using QueueFlow.Core.Scheduling;
+using QueueFlow.Core.Telemetry;
 using Quartz;
 
 namespace QueueFlow.Scheduling;
@@ -34,8 +34,12 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, Tim
             .Build();
 
         // The timer fires in the trace that set it, so a retry or a timeout shows in its job's trace.
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
-            job.JobDataMap[TimerJobData.TraceParent] = traceParent;
+        if (CarriedTrace.Current is { } trace)
+        {
+            job.JobDataMap[TimerJobData.TraceParent] = trace.TraceParent;
+            if (trace.TraceState is not null)
+                job.JobDataMap[TimerJobData.TraceState] = trace.TraceState;
+        }
 
         // A time already past is made now, so the next acquisition takes it rather than Quartz's misfire
         // scan, which runs far less often. FireNow: a timer found past the misfire threshold (every

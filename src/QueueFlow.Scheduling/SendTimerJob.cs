@@ -27,10 +27,15 @@ public sealed class SendTimerJob(ISendEndpointProvider sendEndpointProvider, Tim
         ArgumentNullException.ThrowIfNull(context);
         var key = context.JobDetail.Key.Name;
         var data = context.JobDetail.JobDataMap;
-        var parent = data.GetString(TimerJobData.TraceParent) is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parsed)
+        var traceParent = data.GetString(TimerJobData.TraceParent);
+        var traceState = data.GetString(TimerJobData.TraceState);
+        var parent = traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parsed)
             ? parsed
             : default;
         using var span = QueueFlowTelemetry.ActivitySource.StartActivity(QueueFlowTelemetry.Spans.TimerFire, ActivityKind.Internal, parent);
+
+        // With no span recorded, the message passes on the context the timer was set in (see CarriedTrace).
+        using var carried = CarriedTrace.Carry(traceParent, traceState);
         span?.SetTag("queueflow.timer.key", key);
         if (context.RetryAttempt == 0 && context.ScheduledFireTimeUtc is { } due)
             QueueFlowMetrics.TimerFired(context.FireTimeUtc - due);

@@ -15,8 +15,14 @@ internal static class TimerJobData
     public const string MessageType = "messageType";
     public const string Message = "message";
 
-    /// <summary>The W3C traceparent of the span that scheduled the timer; absent when tracing was off or for older timers.</summary>
+    /// <summary>
+    /// The W3C traceparent of the trace that scheduled the timer (the span's, or with tracing off the context its job's
+    /// work came with); absent when there was none, and for timers set before 2026-12-07 with tracing off.
+    /// </summary>
     public const string TraceParent = "traceParent";
+
+    /// <summary>The W3C tracestate that goes with <see cref="TraceParent"/>, when there is one.</summary>
+    public const string TraceState = "traceState";
 
     // Only a round trip through the job data: the wire format is the bus's serializer, applied on send.
     static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);

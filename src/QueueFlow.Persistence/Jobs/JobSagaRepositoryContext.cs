@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
@@ -6,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using QueueFlow.Core.Jobs;
+using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.Outbox;
 
 namespace QueueFlow.Persistence.Jobs;
@@ -306,7 +306,7 @@ public sealed class JobSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     {
         // Latency is measured from the message's receipt, so time spent waiting for the job's lock counts too.
         var receivedAt = _clock.GetUtcNow() - _context.ReceiveContext.ElapsedTime;
-        var trace = Activity.Current;
+        var trace = CarriedTrace.Current;
         var changes = job.Changes;
         var history = changes.History.ToList();
         var outbox = new List<OutboxMessage>(changes.Timers.Count + changes.Messages.Count);

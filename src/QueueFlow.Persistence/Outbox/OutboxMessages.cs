@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using QueueFlow.Core.Jobs;
 using QueueFlow.Core.Scheduling;
+using QueueFlow.Core.Telemetry;
 
 namespace QueueFlow.Persistence.Outbox;
 
@@ -14,12 +15,12 @@ internal static class OutboxMessages
     const int MaxTraceStateLength = 512;
 
     /// <param name="causedAt">When the message that caused the row was received.</param>
-    /// <param name="trace">The span the job change runs in; its context goes with the row.</param>
-    public static OutboxMessage ToRow(Guid jobId, OutgoingMessage message, DateTimeOffset causedAt, Activity? trace) =>
+    /// <param name="trace">The trace context the job change runs in (<see cref="CarriedTrace.Current"/>); it goes with the row.</param>
+    public static OutboxMessage ToRow(Guid jobId, OutgoingMessage message, DateTimeOffset causedAt, TraceContextHeaders? trace) =>
         ToRow(jobId, message.MessageId, message.Message, AddressOf(message.Destination), (message.Destination as MessageDestination.Reply)?.RequestId, causedAt, trace);
 
     /// <summary>A timer's row: the relay hands it to the timer store instead of the broker.</summary>
-    public static OutboxMessage ToRow(Guid jobId, TimerChange timer, DateTimeOffset causedAt, Activity? trace) =>
+    public static OutboxMessage ToRow(Guid jobId, TimerChange timer, DateTimeOffset causedAt, TraceContextHeaders? trace) =>
         ToRow(jobId, timer.Id, timer.Message, timer.Timer.DueAt is { } dueAt ? TimerRequest.Schedule(timer.Timer.Key, dueAt) : TimerRequest.Cancel(timer.Timer.Key), null, causedAt, trace);
 
     /// <summary>
@@ -35,10 +36,9 @@ internal static class OutboxMessages
         _ => throw new ArgumentOutOfRangeException(nameof(destination), destination, "no outbox address for this destination"),
     };
 
-    private static OutboxMessage ToRow(Guid jobId, Guid messageId, object message, Uri? destination, Guid? requestId, DateTimeOffset causedAt, Activity? trace)
+    private static OutboxMessage ToRow(Guid jobId, Guid messageId, object message, Uri? destination, Guid? requestId, DateTimeOffset causedAt, TraceContextHeaders? trace)
     {
         var type = message.GetType();
-        var traced = trace is { IdFormat: ActivityIdFormat.W3C };
         return new OutboxMessage
         {
             MessageId = messageId,
@@ -48,8 +48,8 @@ internal static class OutboxMessages
             RequestId = requestId,
             Body = JsonSerializer.Serialize(message, type, Json),
             CreatedAt = causedAt,
-            TraceParent = traced ? trace!.Id : null,
-            TraceState = traced && trace!.TraceStateString is { Length: > 0 and <= MaxTraceStateLength } state ? state : null,
+            TraceParent = trace?.TraceParent,
+            TraceState = trace?.TraceState is { Length: <= MaxTraceStateLength } state ? state : null,
         };
     }
 

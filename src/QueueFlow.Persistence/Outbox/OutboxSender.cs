@@ -67,6 +67,8 @@ public sealed partial class OutboxSender(
             span.SetTag("messaging.message.id", row.MessageId.ToString());
         }
 
+        // With no span recorded, the row's own context is what its message passes on (see CarriedTrace).
+        using var carried = CarriedTrace.Carry(row.TraceParent, row.TraceState);
         using var scope = row.JobId is { } jobId ? logger.BeginScope(new JobLogScope(jobId)) : null;
         var outcome = await SendRowAsync(row, cancellationToken).ConfigureAwait(false);
         if (outcome.Kind != OutboxSendKind.Sent)

@@ -8,7 +8,8 @@ namespace QueueFlow.Worker.Telemetry;
 /// Around each message the job saga applies: QueueFlow's <c>queueflow.command.apply</c> span (load, rules and
 /// commit, with the database spans under it) and a log scope naming the job, task and attempt, so every line
 /// logged while applying it carries them. A producer's own <c>traceparent</c> parents the span when MassTransit's
-/// header is absent; MassTransit's consume span is then linked. Costs no database round trip.
+/// header is absent; MassTransit's consume span is then linked. With tracing off the command's context is carried
+/// instead, so the job's messages pass it on. Costs no database round trip.
 /// </summary>
 public sealed class CommandTelemetryFilter<T>(ILogger<CommandTelemetryFilter<T>> logger) : IFilter<ConsumeContext<T>>
     where T : class
@@ -33,6 +34,8 @@ public sealed class CommandTelemetryFilter<T>(ILogger<CommandTelemetryFilter<T>>
                 span.SetTag(QueueFlowTelemetry.Tags.Attempt, attempt);
         }
 
+        // Passed on to what the job sends when no span is recorded; a recorded span is passed on instead.
+        using var carried = TraceHeaders.CarryIncoming(context.Headers);
         using var scope = ids.JobId is { } jobId ? logger.BeginScope(new JobLogScope(jobId, ids.TaskId, ids.Attempt)) : null;
         try
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using QueueFlow.Core.Telemetry;
 
 namespace QueueFlow.Worker.Telemetry;
 
@@ -27,5 +28,20 @@ public static class TraceHeaders
             return default;
         var traceState = headers.TryGetHeader(TraceState, out var state) ? state as string : null;
         return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : default;
+    }
+
+    /// <summary>
+    /// Carries the context the message arrived with (<see cref="CarriedTrace"/>) through its handling, for what it
+    /// causes to be sent when no span is recorded: MassTransit's header when present (the producer's send span),
+    /// else the standard one.
+    /// </summary>
+    public static CarriedTrace.Scope CarryIncoming(Headers headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (headers.TryGetHeader(MassTransitActivityId, out var activityId) && activityId is string massTransitParent)
+            return CarriedTrace.Carry(massTransitParent, null);
+        var traceParent = headers.TryGetHeader(TraceParent, out var parent) ? parent as string : null;
+        var traceState = headers.TryGetHeader(TraceState, out var state) ? state as string : null;
+        return CarriedTrace.Carry(traceParent, traceState);
     }
 }
