@@ -189,8 +189,10 @@ internal sealed class JobEditor(Job job, WorkflowDefinition definition, DateTime
             ChildJobs.Cancel(this, task, attemptId, error ?? status.ToString());
     }
 
-    /// <summary>Schedules the next attempt after the task's backoff; with no delay it is dispatched at once.</summary>
-    /// <summary>Runs the task again after <paramref name="delay"/>, by default the task's own backoff.</summary>
+    /// <summary>
+    /// Runs the task again after <paramref name="delay"/>, by default the task's own backoff: a timer dispatches the
+    /// next attempt then, or with no delay it is dispatched at once.
+    /// </summary>
     public void ScheduleRetry(JobTask task, string reason, TimeSpan? delay = null)
     {
         var taskDefinition = definition.TasksById[task.TaskId];

@@ -76,7 +76,7 @@ public sealed class When_a_job_runs_under_observation(ObservedWorkerFactory obse
         Assert.Equal(1, Delta(after, "queueflow_tasks_failed_total"));
         Assert.Equal(1, Delta(after, "queueflow_tasks_retried_total"));
         Assert.Equal(3, Delta(after, "queueflow_task_dispatch_duration_seconds_count"));
-        // Each of the four commands (and the timer's retry) went through every phase of the job path; the three
+        // Each of the four commands went through every phase of the job path; the three
         // RunTasks were sent; and the time is real time, not zero.
         foreach (var phase in new[] { "read", "apply", "commit", "release" })
             Assert.InRange(Phase(after, phase), 4, 6);
