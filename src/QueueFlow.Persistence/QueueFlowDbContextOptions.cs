@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace QueueFlow.Persistence;
@@ -14,6 +16,12 @@ public static class QueueFlowDbContextOptions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        // A bounded count (Take, then Count: how many rows a bulk action would take, up to a cap) is the one limit with no
+        // order, and its answer does not depend on one; ordering it would make PostgreSQL sort every match to count the
+        // first ones. EF Core cannot tell it from a page query and would log a warning on every count the dashboard
+        // draws, so that event is only a debug line; every limit that returns rows is ordered.
+        builder.ConfigureWarnings(w => w.Log((CoreEventId.RowLimitingOperationWithoutOrderByWarning, LogLevel.Debug)));
 
         // No EnableRetryOnFailure: it cannot replay the explicit transactions the saga repository opens; MassTransit's retry does that.
         return builder.UseNpgsql(Tuned(connectionString), npgsql =>

@@ -25,9 +25,12 @@ public static class SeedTasks
     public static Task<JobTask?> ByTaskRunIdAsync(QueueFlowDbContext db, Guid taskRunId, CancellationToken cancellationToken) =>
         ByTaskRunId(db, taskRunId).FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Camunda's job key: the tasks whose current attempt has it; two means two attempts hashed to one key.</summary>
+    /// <summary>
+    /// Camunda's job key: the tasks whose current attempt has it; two means two attempts hashed to one key. Ordered only
+    /// so that the two are always the same (and EF Core does not warn of a limit without an order on every call).
+    /// </summary>
     public static Task<List<JobTask>> ByJobKeyAsync(QueueFlowDbContext db, long jobKey, CancellationToken cancellationToken) =>
-        ByJobKey(db, jobKey).Take(2).ToListAsync(cancellationToken);
+        ByJobKey(db, jobKey).OrderBy(t => t.JobId).ThenBy(t => t.TaskId).Take(2).ToListAsync(cancellationToken);
 
     /// <summary>The lookups as queries, so that their plans can be checked against the indexes made for them.</summary>
     public static IQueryable<JobTask> ByAttemptId(QueueFlowDbContext db, Guid attemptId)

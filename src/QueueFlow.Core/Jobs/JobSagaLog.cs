@@ -44,7 +44,8 @@ internal static partial class JobSagaLog
     /// <summary>A failure, a timeout and a retry each get a line with their reason, read from the history the command made.</summary>
     public static void TaskTransitions(ILogger logger, Job job)
     {
-        if (!logger.IsEnabled(LogLevel.Information))
+        // Failures and timeouts are warnings, retries information: a logger set to Warning still gets the first two.
+        if (!logger.IsEnabled(LogLevel.Warning))
             return;
 
         foreach (var entry in job.Changes.History)

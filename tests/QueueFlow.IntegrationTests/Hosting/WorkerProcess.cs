@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -12,6 +13,7 @@ namespace QueueFlow.IntegrationTests.Hosting;
 public sealed class WorkerProcess : IAsyncDisposable
 {
     readonly Process _process;
+    readonly ConcurrentQueue<string> _output = new();
 
     WorkerProcess(Process process, Uri baseAddress)
     {
@@ -20,6 +22,9 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What the process wrote to its standard output so far, line by line.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     public static async Task<WorkerProcess> StartAsync(IDictionary<string, string> environment)
     {
@@ -38,14 +43,18 @@ public sealed class WorkerProcess : IAsyncDisposable
             start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process did not start");
+        var worker = new WorkerProcess(process, baseAddress);
 
-        // Drain its output so a chatty worker never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
+        // Drained so a chatty worker never blocks on a full pipe; standard output is kept for tests of the logs.
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+                worker._output.Enqueue(line.Data);
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var worker = new WorkerProcess(process, baseAddress);
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.Until(async () => await HealthyAsync(http, process), healthy => healthy, "the worker process to report healthy", TimeSpan.FromSeconds(60));
         return worker;
