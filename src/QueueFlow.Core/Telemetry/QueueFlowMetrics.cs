@@ -39,6 +39,9 @@ public static class QueueFlowMetrics
     static readonly Counter<long> JobsDeleted = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.retention.jobs_deleted", "{job}", "Finished jobs deleted by retention, with their tasks, history and idempotency keys.");
 
+    static readonly Counter<long> DeadLettersDeleted = QueueFlowTelemetry.Meter.CreateCounter<long>(
+        "queueflow.retention.dead_letters_deleted", "{message}", "Replayed or discarded dead letters deleted by retention.");
+
     static readonly Counter<long> Relayed = QueueFlowTelemetry.Meter.CreateCounter<long>(
         "queueflow.outbox.sent", "{message}", "Outbox rows the broker confirmed (or the timer store took), by message type.");
 
@@ -121,6 +124,8 @@ public static class QueueFlowMetrics
         DeadLettered.Add(1, new KeyValuePair<string, object?>(Tags.MessageType, messageType));
 
     public static void RetentionDeleted(int jobs) => JobsDeleted.Add(jobs);
+
+    public static void RetentionDeletedDeadLetters(int deadLetters) => DeadLettersDeleted.Add(deadLetters);
 
     public static void TimerFired(TimeSpan lag) => TimerLag.Record(Math.Max(0, lag.TotalSeconds));
 

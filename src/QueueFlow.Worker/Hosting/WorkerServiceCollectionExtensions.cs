@@ -32,7 +32,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.Section);
         services.AddOptions<WorkflowDirectoryOptions>().BindConfiguration(WorkflowDirectoryOptions.Section);
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
-            .Validate(o => o.IsValid(), "Retention: FinishedJobs and FailedJobs > 0 when set, Interval > 0, 0 < BatchSize <= 1000.").ValidateOnStart();
+            .Validate(o => o.IsValid(), "Retention: FinishedJobs, FailedJobs and ResolvedDeadLetters > 0 when set, Interval > 0, 0 < BatchSize <= 1000.").ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new JobRules(sp.GetRequiredService<IOptions<JobRulesOptions>>().Value));
@@ -44,7 +44,7 @@ public static class WorkerServiceCollectionExtensions
 
         // Registered before MassTransit's hosted service so definitions are in the catalog before the first message.
         services.AddHostedService<WorkflowDirectoryLoader>();
-        services.AddHostedService<JobRetentionSweeper>();
+        services.AddHostedService<RetentionSweeper>();
 
         var usageTelemetry = builder.Configuration.GetSection(TelemetryOptions.Section).GetValue<bool>(nameof(TelemetryOptions.MassTransitUsageTelemetry));
         services.AddMassTransit(x =>
