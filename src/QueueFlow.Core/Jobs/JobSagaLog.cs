@@ -48,21 +48,20 @@ internal static partial class JobSagaLog
         if (!logger.IsEnabled(LogLevel.Warning))
             return;
 
+        // Runs for every command at the Warning level: the attempt is looked up only for a line that is written.
         foreach (var entry in job.Changes.History)
         {
+            var retried = entry.Kind == "TaskScheduled" && entry.From == nameof(TaskRunStatus.Running);
+            if (entry.Kind is not ("TaskFailed" or "TaskTimedOut") && !(retried && logger.IsEnabled(LogLevel.Information)))
+                continue;
+
             var attempt = entry.TaskId is null ? 0 : job.FindTask(entry.TaskId)?.Attempt ?? 0;
-            switch (entry.Kind)
-            {
-                case "TaskFailed":
-                    TaskFailed(logger, job.CorrelationId, entry.TaskId, attempt, entry.Detail);
-                    break;
-                case "TaskTimedOut":
-                    TaskTimedOut(logger, job.CorrelationId, entry.TaskId, attempt, entry.Detail);
-                    break;
-                case "TaskScheduled" when entry.From == nameof(TaskRunStatus.Running):
-                    TaskRetried(logger, job.CorrelationId, entry.TaskId, attempt, entry.Detail);
-                    break;
-            }
+            if (entry.Kind == "TaskFailed")
+                TaskFailed(logger, job.CorrelationId, entry.TaskId, attempt, entry.Detail);
+            else if (entry.Kind == "TaskTimedOut")
+                TaskTimedOut(logger, job.CorrelationId, entry.TaskId, attempt, entry.Detail);
+            else
+                TaskRetried(logger, job.CorrelationId, entry.TaskId, attempt, entry.Detail);
         }
     }
 }
