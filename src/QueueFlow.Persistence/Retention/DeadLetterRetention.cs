@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using NpgsqlTypes;
 using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.DeadLetters;
 
@@ -26,27 +23,12 @@ public static class DeadLetterRetention
     private static readonly string[] Resolved = [nameof(DeadLetterStatus.Replayed), nameof(DeadLetterStatus.Discarded)];
 
     /// <summary>Deletes every resolved dead letter past its retention at <paramref name="now"/>; returns how many.</summary>
-    public static async Task<int> DeleteExpiredAsync(QueueFlowDbContext db, RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    public static Task<int> DeleteExpiredAsync(QueueFlowDbContext db, RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ResolvedDeadLetters is not { } kept)
-            return 0;
-
-        var deleted = 0;
-        int batch;
-        do
-        {
-            batch = await db.Database.ExecuteSqlRawAsync(DeleteBatch,
-            [
-                new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = Resolved },
-                new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = (now - kept).UtcDateTime },
-                new NpgsqlParameter("batch", NpgsqlDbType.Integer) { Value = options.BatchSize },
-            ], cancellationToken).ConfigureAwait(false);
-            deleted += batch;
-            QueueFlowMetrics.RetentionDeletedDeadLetters(batch);
-        }
-        while (batch == options.BatchSize);
-        return deleted;
+        return options.ResolvedDeadLetters is { } kept
+            ? RetentionBatches.DeleteAsync(db, DeleteBatch, Resolved, now - kept, options.BatchSize, QueueFlowMetrics.RetentionDeletedDeadLetters, cancellationToken)
+            : Task.FromResult(0);
     }
 }

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using NpgsqlTypes;
 using QueueFlow.Contracts;
 using QueueFlow.Core.Telemetry;
 using QueueFlow.Persistence.Jobs;
@@ -44,23 +41,6 @@ public static class JobRetention
         return deleted;
     }
 
-    private static async Task<int> DeleteAsync(QueueFlowDbContext db, JobStatus[] statuses, DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
-    {
-        var names = statuses.Select(s => s.ToString()).ToArray();
-        var deleted = 0;
-        int batch;
-        do
-        {
-            batch = await db.Database.ExecuteSqlRawAsync(DeleteBatch,
-            [
-                new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = names },
-                new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = cutoff.UtcDateTime },
-                new NpgsqlParameter("batch", NpgsqlDbType.Integer) { Value = batchSize },
-            ], cancellationToken).ConfigureAwait(false);
-            deleted += batch;
-            QueueFlowMetrics.RetentionDeleted(batch);
-        }
-        while (batch == batchSize);
-        return deleted;
-    }
+    private static Task<int> DeleteAsync(QueueFlowDbContext db, JobStatus[] statuses, DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        RetentionBatches.DeleteAsync(db, DeleteBatch, [.. statuses.Select(s => s.ToString())], cutoff, batchSize, QueueFlowMetrics.RetentionDeleted, cancellationToken);
 }
