@@ -81,6 +81,31 @@ public sealed class When_a_job_runs_with_tracing_off(ApiFactory api) : IClassFix
         Assert.Null(unparented.TraceState);
     }
 
+    [Fact]
+    public async Task Should_keep_a_job_started_over_http_in_its_callers_trace()
+    {
+        using var admin = api.ClientWith(ApiFactory.AdminKey);
+        var name = QueueFlowFixture.Unique("untraced-http");
+        await RegisterAsync(admin, Workflows.Chain(name, 1));
+        await using var amqp = await RawAmqpClient.ConnectAsync();
+        var runs = new ConcurrentQueue<Run>();
+        await amqp.ConsumeAsync(name, (run, headers) =>
+        {
+            runs.Enqueue(new Run(run, Header(headers, "traceparent"), Header(headers, "tracestate")));
+            return Task.CompletedTask;
+        });
+
+        admin.DefaultRequestHeaders.Add("traceparent", ProducerTraceParent);
+        var jobId = await ApiCalls.StartAsync(admin, $$"""{"workflow":"{{name}}"}""");
+
+        // ASP.NET Core starts the request's own span (unrecorded) as a child of the caller's: the RunTask is in that
+        // trace, under the request's span rather than the caller's.
+        var run = await RunOfAsync(runs, jobId, "t1", 1);
+        Assert.NotNull(run.TraceParent);
+        Assert.Equal(TraceId, run.TraceParent!.Split('-')[1]);
+        Assert.NotEqual(ProducerTraceParent, run.TraceParent);
+    }
+
     sealed record Run(JsonElement Message, string? TraceParent, string? TraceState);
 
     static async Task<Run> RunOfAsync(ConcurrentQueue<Run> runs, Guid jobId, string taskId, int attempt)
