@@ -39,6 +39,10 @@ public sealed class RawAmqpClient : IAsyncDisposable
 
     public static string MessageTypeOf(string contract) => $"urn:message:QueueFlow.Contracts:{contract}";
 
+    /// <summary>A header of a delivered message as text: AMQP carries strings as bytes; null when absent.</summary>
+    public static string? HeaderText(IDictionary<string, object?> headers, string name) =>
+        headers.TryGetValue(name, out var value) ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString() : null;
+
     /// <summary>Publishes JSON text; <paramref name="contract"/> null leaves the type header out; a new message id unless one is given.</summary>
     public async Task PublishAsync(string exchange, string? contract, string json, string? routingKey = null, IDictionary<string, object?>? headers = null, Guid? messageId = null)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using QueueFlow.IntegrationTests.Api;
 using QueueFlow.IntegrationTests.Infrastructure;
@@ -34,7 +33,7 @@ public sealed class When_a_job_runs_under_observation(ObservedWorkerFactory obse
         var runs = new ConcurrentQueue<(JsonElement Run, string? TraceParent)>();
         await amqp.ConsumeAsync(name, (run, headers) =>
         {
-            runs.Enqueue((run, Header(headers, "traceparent")));
+            runs.Enqueue((run, RawAmqpClient.HeaderText(headers, "traceparent")));
             return Task.CompletedTask;
         });
 
@@ -140,7 +139,4 @@ public sealed class When_a_job_runs_under_observation(ObservedWorkerFactory obse
             headers["traceparent"] = run.TraceParent;
         return amqp.PublishAsync($"QueueFlow.Contracts:{contract}", contract, extra is null ? head + "}" : $"{head}, {extra} }}", headers: headers);
     }
-
-    static string? Header(IDictionary<string, object?> headers, string name) =>
-        headers.TryGetValue(name, out var value) ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString() : null;
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using QueueFlow.Core.Telemetry;
 using QueueFlow.IntegrationTests.Api;
@@ -41,7 +40,7 @@ public sealed class When_a_job_runs_with_tracing_off(ApiFactory api) : IClassFix
         var runs = new ConcurrentQueue<Run>();
         await amqp.ConsumeAsync(name, (run, headers) =>
         {
-            runs.Enqueue(new Run(run, Header(headers, "traceparent"), Header(headers, "tracestate")));
+            runs.Enqueue(new Run(run, RawAmqpClient.HeaderText(headers, "traceparent"), RawAmqpClient.HeaderText(headers, "tracestate")));
             return Task.CompletedTask;
         });
 
@@ -91,7 +90,7 @@ public sealed class When_a_job_runs_with_tracing_off(ApiFactory api) : IClassFix
         var runs = new ConcurrentQueue<Run>();
         await amqp.ConsumeAsync(name, (run, headers) =>
         {
-            runs.Enqueue(new Run(run, Header(headers, "traceparent"), Header(headers, "tracestate")));
+            runs.Enqueue(new Run(run, RawAmqpClient.HeaderText(headers, "traceparent"), RawAmqpClient.HeaderText(headers, "tracestate")));
             return Task.CompletedTask;
         });
 
@@ -122,7 +121,4 @@ public sealed class When_a_job_runs_with_tracing_off(ApiFactory api) : IClassFix
         return amqp.PublishAsync($"QueueFlow.Contracts:{contract}", contract, extra is null ? head + "}" : $"{head}, {extra} }}",
             headers: new Dictionary<string, object?> { ["traceparent"] = traceParent });
     }
-
-    static string? Header(IDictionary<string, object?> headers, string name) =>
-        headers.TryGetValue(name, out var value) ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString() : null;
 }
