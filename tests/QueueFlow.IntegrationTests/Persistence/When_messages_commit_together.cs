@@ -10,8 +10,9 @@ namespace QueueFlow.IntegrationTests.Persistence;
 
 /// <summary>
 /// Writes that wait while a group is being committed are committed together, in one transaction; a write PostgreSQL
-/// refuses fails alone, and the others of its group are still committed. Each test first holds the committer up with
-/// a write that waits for a row another session is inserting, so the next writes are queued behind it for certain.
+/// refuses fails alone, and the others of its group are still committed. Each test first holds every write connection
+/// up with a write that waits for a row another session is inserting, so the next writes are queued for certain, then
+/// frees one connection alone, so one group takes them all.
 /// </summary>
 [Collection(PersistenceCollectionDefinition.Name)]
 public sealed class When_messages_commit_together(PersistenceFixture fixture)
@@ -29,11 +30,11 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         await HoldAsync(session, jobs[2]);
         try
         {
-            var (first, release) = await HoldUpAsync(groups, heldUp, session);
+            await using var held = await HoldUpAsync(groups, heldUp, session);
             var waited = new[] { groups.WriteAsync(ProbeJobRows.NewJob(jobs[1])), groups.WriteAsync(ProbeJobRows.NewJob(jobs[2], outbox)) };
-            await release();
-            await first;
+            await held.FreeFirstAsync();
             await Task.WhenAll(waited).WaitAsync(PersistenceFixture.Patience);
+            await held.FreeRestAsync();
 
             // The id of the transaction that wrote each job's row.
             var versions = new long[jobs.Length];
@@ -70,18 +71,18 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
             var staleWrite = new JobChangeBatch();
             staleWrite.UpdateJobRow(ProbeJobRows.JobFor(stale), rowVersion: 1, (JobStatus.Running, ProbeJobRows.Workflow));
 
-            var (first, release) = await HoldUpAsync(groups, heldUp, session);
+            await using var held = await HoldUpAsync(groups, heldUp, session);
             var goodWrite = groups.WriteAsync(ProbeJobRows.NewJob(good));
             var refused = groups.WriteAsync(ProbeJobRows.NewJob(duplicate, refusedRow));
             var broken = groups.WriteAsync(staleWrite);
             var alsoGoodWrite = groups.WriteAsync(ProbeJobRows.NewJob(alsoGood));
-            await release();
-            await first;
+            await held.FreeFirstAsync();
 
             await Task.WhenAll(goodWrite, alsoGoodWrite).WaitAsync(PersistenceFixture.Patience);
             var refusal = await Assert.ThrowsAsync<PostgresException>(() => refused.WaitAsync(PersistenceFixture.Patience));
             Assert.Equal(PostgresErrorCodes.UniqueViolation, refusal.SqlState);
             await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => broken.WaitAsync(PersistenceFixture.Patience));
+            await held.FreeRestAsync();
 
             Assert.Equal(2, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.jobs WHERE id IN ('{good}', '{alsoGood}')"));
             Assert.Equal(0, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE message_id = '{refusedRow.MessageId}'"));
@@ -167,36 +168,75 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
 
     /// <summary>
     /// Holds up every write connection of <paramref name="groups"/>: hands it the start of one new job per connection while
-    /// another session inserts the same jobs, uncommitted, so each connection waits for that session, and every write
-    /// handed over meanwhile waits for the next group. The returned release rolls the other session back, so the
-    /// held-up writes then commit.
+    /// another session per job inserts the same job, uncommitted, so each connection waits for a session of its own and
+    /// every write handed over meanwhile is queued. Each session is rolled back when <see cref="HeldUp"/> frees it.
     /// </summary>
-    private async Task<(Task Committed, Func<Task> Release)> HoldUpAsync(GroupCommit groups, Guid[] jobIds, NpgsqlConnection observer)
+    private async Task<HeldUp> HoldUpAsync(GroupCommit groups, Guid[] jobIds, NpgsqlConnection observer)
     {
-        var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
-        var transaction = await other.BeginTransactionAsync();
-        foreach (var jobId in jobIds)
-            await ProbeJobRows.NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
-        var committed = new List<Task>();
-        foreach (var jobId in jobIds)
+        var held = new HeldUp();
+        try
         {
-            committed.Add(groups.WriteAsync(ProbeJobRows.NewJob(jobId)));
-
-            // One at a time, so each goes to a connection of its own.
-            var deadline = DateTime.UtcNow + PersistenceFixture.Patience;
-            while (await observer.ScalarAsync<int>($"SELECT count(*)::int FROM pg_stat_activity WHERE application_name = '{_application}' AND wait_event_type = 'Lock'") < committed.Count)
+            foreach (var jobId in jobIds)
             {
-                Assert.False(committed.Any(c => c.IsCompleted), "the held-up writes should wait for the other session's inserts, not complete");
-                Assert.True(DateTime.UtcNow < deadline, "the committer should wait for the other session's insert");
-                await Task.Delay(20);
+                var other = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+                var transaction = await other.BeginTransactionAsync();
+                held.Sessions.Add((other, transaction));
+                await ProbeJobRows.NewJob(jobId).ExecuteAsync(other, transaction, CancellationToken.None);
             }
+
+            foreach (var jobId in jobIds)
+            {
+                held.Writes.Add(groups.WriteAsync(ProbeJobRows.NewJob(jobId)));
+
+                // One at a time, so each goes to a connection of its own.
+                var deadline = DateTime.UtcNow + PersistenceFixture.Patience;
+                while (await observer.ScalarAsync<int>($"SELECT count(*)::int FROM pg_stat_activity WHERE application_name = '{_application}' AND wait_event_type = 'Lock'") < held.Writes.Count)
+                {
+                    Assert.False(held.Writes.Any(c => c.IsCompleted), "the held-up writes should wait for the other sessions' inserts, not complete");
+                    Assert.True(DateTime.UtcNow < deadline, "the committer should wait for the other session's insert");
+                    await Task.Delay(20);
+                }
+            }
+
+            return held;
+        }
+        catch
+        {
+            await held.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The sessions holding the write connections up, and the held-up writes. Freeing the first alone lets one connection
+    /// commit its write and then take every write queued meanwhile, while the others still wait: were they freed together,
+    /// two connections could each take part of the queue.
+    /// </summary>
+    private sealed class HeldUp : IAsyncDisposable
+    {
+        public List<(NpgsqlConnection Session, NpgsqlTransaction Transaction)> Sessions { get; } = [];
+
+        public List<Task> Writes { get; } = [];
+
+        public Task FreeFirstAsync() => FreeAsync(0);
+
+        public async Task FreeRestAsync()
+        {
+            for (var i = 1; i < Sessions.Count; i++)
+                await FreeAsync(i);
         }
 
-        return (Task.WhenAll(committed), async () =>
+        public async ValueTask DisposeAsync()
         {
-            await transaction.RollbackAsync();
-            await other.DisposeAsync();
-        });
+            foreach (var (session, _) in Sessions)
+                await session.DisposeAsync();
+        }
+
+        private async Task FreeAsync(int index)
+        {
+            await Sessions[index].Transaction.RollbackAsync();
+            await Writes[index].WaitAsync(PersistenceFixture.Patience);
+        }
     }
 
     /// <summary>The job as the test wrote it: moved on to <paramref name="status"/>, its history counted on, watched by <paramref name="watchers"/>.</summary>
