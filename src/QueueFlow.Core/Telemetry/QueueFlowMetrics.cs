@@ -63,7 +63,7 @@ public static class QueueFlowMetrics
     // From half a millisecond (a read on a quiet worker) to seconds (a lock held by a slow message, a broker outage).
     static readonly Histogram<double> PhaseDuration = QueueFlowTelemetry.Meter.CreateHistogram<double>(
         "queueflow.message.phase.duration", "s",
-        "Where a job's message spends its time, by queueflow.phase: read (waiting for the job's lock and reading the job), apply (the saga's rules), commit (the write until committed), send (the committed messages until the broker confirmed them), release (their outbox rows deleted and the lock released).",
+        "Where a job's message spends its time, by queueflow.phase: read (waiting for the job's lock and reading the job), apply (the saga's rules), commit (the write until committed), send (the committed messages until the broker confirmed them), release (their outbox rows deleted and the lock released, or both handed to the group read's next round trip).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10] });
 
     static readonly Counter<long> BrokerErrors = QueueFlowTelemetry.Meter.CreateCounter<long>(

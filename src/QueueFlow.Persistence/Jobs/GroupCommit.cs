@@ -14,11 +14,6 @@ namespace QueueFlow.Persistence.Jobs;
 /// status-count rows for all of them, instead of all of that per message. Nothing waits to fill a group: a write that
 /// arrives when none is running goes at once, so a quiet worker commits each message alone, as before.
 /// <para>
-/// The deletes of the outbox rows that messages have sent are grouped the same way, on a third connection, in
-/// transactions that do not wait for the disk (see <see cref="SentRowsRelease"/>): a write's commit must be durable
-/// before its messages go out, a delete's need not, and a message holds its job's lock until its delete committed.
-/// </para>
-/// <para>
 /// The writes of a group touch different jobs (each writer holds its job's lock), so they cannot conflict with each
 /// other. When PostgreSQL refuses the group, nothing of it was committed, and each write is run again alone so that
 /// only the one at fault fails. When the connection fails instead, nobody can know whether the group committed: every
@@ -39,17 +34,14 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<GroupCommit> _logger;
-    private readonly Channel<Pending<JobChangeBatch>> _writes = Channel.CreateUnbounded<Pending<JobChangeBatch>>();
-    private readonly Channel<Pending<Guid[]>> _deletes = Channel.CreateUnbounded<Pending<Guid[]>>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CommitLoop<JobChangeBatch>[] _writers;
-    private readonly CommitLoop<Guid[]> _deleter;
+    private readonly Channel<Pending> _writes = Channel.CreateUnbounded<Pending>();
+    private readonly CommitLoop[] _writers;
 
     public GroupCommit(string connectionString, ILogger<GroupCommit> logger)
     {
         _dataSource = NpgsqlDataSource.Create(QueueFlowDbContextOptions.Tuned(connectionString));
         _logger = logger;
-        _writers = [.. Enumerable.Range(0, WriteConnections).Select(_ => new CommitLoop<JobChangeBatch>(this, _writes.Reader, CommitWritesAsync))];
-        _deleter = new CommitLoop<Guid[]>(this, _deletes.Reader, DeleteSentAsync);
+        _writers = [.. Enumerable.Range(0, WriteConnections).Select(_ => new CommitLoop(this, _writes.Reader))];
     }
 
     /// <summary>
@@ -61,35 +53,23 @@ public sealed partial class GroupCommit : IAsyncDisposable
     {
         if (write.LocksJob)
             throw new ArgumentException("A write that takes its job's lock runs on the session that keeps it.", nameof(write));
-        return Enqueue(_writes, write);
-    }
 
-    /// <summary>
-    /// Deletes outbox rows that went out, with whatever other deletes are waiting; completes once that is committed, so
-    /// that only then the job's lock is released.
-    /// </summary>
-    internal Task DeleteSentAsync(Guid[] sent) => Enqueue(_deletes, sent);
-
-    public async ValueTask DisposeAsync()
-    {
-        _writes.Writer.TryComplete();
-        _deletes.Writer.TryComplete();
-        foreach (var writer in _writers)
-            await writer.DisposeAsync().ConfigureAwait(false);
-        await _deleter.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static Task Enqueue<T>(Channel<Pending<T>> channel, T item)
-    {
         // Completed on the thread pool, not inline: the committing loop must not run the messages' sends.
-        var pending = new Pending<T>(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!channel.Writer.TryWrite(pending))
+        var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_writes.Writer.TryWrite(pending))
             throw new ObjectDisposedException(nameof(GroupCommit), "The worker is stopping; the message is retried.");
         return pending.Committed.Task;
     }
 
-    private static async Task CommitWritesAsync(NpgsqlConnection connection, IReadOnlyList<Pending<JobChangeBatch>> group)
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        foreach (var writer in _writers)
+            await writer.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task CommitWritesAsync(NpgsqlConnection connection, IReadOnlyList<Pending> group)
     {
         QueueFlowMetrics.GroupCommitted(group.Count);
         var brokenLocks = await JobChangeBatch.ExecuteAsync(connection, null, [.. group.Select(p => p.Item)], CancellationToken.None)
@@ -103,33 +83,24 @@ public sealed partial class GroupCommit : IAsyncDisposable
         }
     }
 
-    private static async Task DeleteSentAsync(NpgsqlConnection connection, IReadOnlyList<Pending<Guid[]>> group)
-    {
-        await SentRowsRelease.DeleteAsync(connection, [.. group.SelectMany(p => p.Item)]).ConfigureAwait(false);
-        foreach (var pending in group)
-            pending.Committed.TrySetResult();
-    }
-
     [LoggerMessage(EventId = 22, Level = LogLevel.Information,
-        Message = "PostgreSQL refused a group of {Items} job writes or deletes; each is committed alone")]
+        Message = "PostgreSQL refused a group of {Items} job writes; each is committed alone")]
     private partial void LogGroupRefused(Exception exception, int items);
 
-    private sealed record Pending<T>(T Item, TaskCompletionSource Committed);
+    private sealed record Pending(JobChangeBatch Item, TaskCompletionSource Committed);
 
-    /// <summary>A loop that commits, in groups, what waits of one kind of item, on a connection of its own.</summary>
-    private sealed class CommitLoop<T> : IAsyncDisposable
+    /// <summary>A loop that commits, in groups, the writes that wait, on a connection of its own.</summary>
+    private sealed class CommitLoop : IAsyncDisposable
     {
-        private readonly ChannelReader<Pending<T>> _pending;
+        private readonly ChannelReader<Pending> _pending;
         private readonly GroupCommit _owner;
-        private readonly Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> _commit;
         private readonly Task _committing;
         private NpgsqlConnection? _connection;
 
-        public CommitLoop(GroupCommit owner, ChannelReader<Pending<T>> pending, Func<NpgsqlConnection, IReadOnlyList<Pending<T>>, Task> commit)
+        public CommitLoop(GroupCommit owner, ChannelReader<Pending> pending)
         {
             _owner = owner;
             _pending = pending;
-            _commit = commit;
             _committing = Task.Run(CommitAsync);
         }
 
@@ -143,7 +114,7 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
         private async Task CommitAsync()
         {
-            var group = new List<Pending<T>>(MaxWrites);
+            var group = new List<Pending>(MaxWrites);
             while (await _pending.WaitToReadAsync().ConfigureAwait(false))
             {
                 group.Clear();
@@ -154,11 +125,11 @@ public sealed partial class GroupCommit : IAsyncDisposable
 
                 try
                 {
-                    await _commit(await ConnectionAsync().ConfigureAwait(false), group).ConfigureAwait(false);
+                    await CommitWritesAsync(await ConnectionAsync().ConfigureAwait(false), group).ConfigureAwait(false);
                 }
                 catch (PostgresException exception) when (group.Count > 1)
                 {
-                    // Refused as a whole, so rolled back as a whole: alone, each item meets only its own fault.
+                    // Refused as a whole, so rolled back as a whole: alone, each write meets only its own fault.
                     _owner.LogGroupRefused(exception, group.Count);
                     foreach (var pending in group)
                         await CommitAloneAsync(pending).ConfigureAwait(false);
@@ -170,11 +141,11 @@ public sealed partial class GroupCommit : IAsyncDisposable
             }
         }
 
-        private async Task CommitAloneAsync(Pending<T> pending)
+        private async Task CommitAloneAsync(Pending pending)
         {
             try
             {
-                await _commit(await ConnectionAsync().ConfigureAwait(false), [pending]).ConfigureAwait(false);
+                await CommitWritesAsync(await ConnectionAsync().ConfigureAwait(false), [pending]).ConfigureAwait(false);
             }
             catch (Exception exception)
             {
@@ -182,7 +153,7 @@ public sealed partial class GroupCommit : IAsyncDisposable
             }
         }
 
-        private void Fail(IReadOnlyList<Pending<T>> group, Exception exception)
+        private void Fail(IReadOnlyList<Pending> group, Exception exception)
         {
             // Answered first: whatever closing the connection meets, no message may be left waiting for its answer.
             foreach (var pending in group)

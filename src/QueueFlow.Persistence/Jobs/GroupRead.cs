@@ -9,8 +9,10 @@ namespace QueueFlow.Persistence.Jobs;
 /// <summary>
 /// Locks and reads the jobs of several messages in one round trip, on a session of the process's own that then holds
 /// their send locks (<see cref="JobLocks"/>) until each message releases its own: what <see cref="LockedJobReader"/>
-/// does per message, done once per group of messages, the way <see cref="GroupCommit"/> does their writes. A release
-/// goes out with the next group's reads, before them, in the same round trip.
+/// does per message, done once per group of messages, the way <see cref="GroupCommit"/> does their writes. A release,
+/// with the deletes of the outbox rows its message sent, goes out with the next group's reads, before them, in the same
+/// round trip: the deletes are committed first (<see cref="SentRowsRelease.AddDeletes"/>), so the job's next message,
+/// here or on another session, never finds its predecessor's sent rows still there.
 /// <para>
 /// The session only ever tries a lock (<c>pg_try_advisory_lock</c>): it is shared, so it must never wait. A job whose
 /// lock another session holds (another instance, the relay, a message of this process on its own session) is answered
@@ -103,14 +105,15 @@ public sealed partial class GroupRead : IAsyncDisposable
     }
 
     /// <summary>
-    /// Releases the lock <paramref name="read"/> took, with the next round trip. It need not be waited for: the job's
-    /// next message, here or elsewhere, waits for the unlock itself.
+    /// Deletes the outbox rows <paramref name="sent"/> went out as and releases the lock <paramref name="read"/> took, with
+    /// the next round trip. It need not be waited for: the job's next message, here or elsewhere, waits for the unlock
+    /// itself. False when the session is closing and takes no more: closing it releases the lock, and the caller deletes
+    /// the rows itself.
     /// </summary>
-    internal void Release(LockedRead read)
+    internal bool Release(LockedRead read, Guid[]? sent = null)
     {
         // A worker that is stopping closes the session, which releases every lock it held.
-        if (read.Ticket != 0)
-            _requests.Writer.TryWrite(new Request(read.Job!.Job.CorrelationId, read.Ticket, null));
+        return read.Ticket == 0 || _requests.Writer.TryWrite(new Request(read.Job!.Job.CorrelationId, read.Ticket, null, sent ?? []));
     }
 
     public async ValueTask DisposeAsync()
@@ -142,7 +145,7 @@ public sealed partial class GroupRead : IAsyncDisposable
             catch (Exception exception)
             {
                 // Closing the session releases every lock it held, including any this round trip took before it failed.
-                LogSessionFailed(exception, round.Reads, _held.Count);
+                LogSessionFailed(exception, round.Reads, _held.Count, round.Deletes.Count);
                 if (_connection is not null)
                     await _connection.DisposeAsync().ConfigureAwait(false);
                 _connection = null;
@@ -163,6 +166,9 @@ public sealed partial class GroupRead : IAsyncDisposable
 
         if (request.Answer is null)
         {
+            // Deleted whether or not the lock is still held here: rows that went out are never wanted again.
+            round.Deletes.AddRange(request.Sent);
+
             // Only the message the lock was taken for releases it (a release after the session failed finds nothing).
             if (!_held.TryGetValue(request.JobId, out var holder) || holder.Ticket != request.Ticket)
                 return;
@@ -199,6 +205,8 @@ public sealed partial class GroupRead : IAsyncDisposable
     private async Task RunAsync(NpgsqlConnection connection, Round round)
     {
         using var batch = new NpgsqlBatch(connection);
+        if (round.Deletes.Count > 0)
+            SentRowsRelease.AddDeletes(batch, round.Deletes);
         if (round.Unlocks.Count > 0)
             batch.BatchCommands.Add(Statement(Unlock, round.Unlocks));
         var ids = round.Tries.Concat(round.HandedOver).Select(r => r.JobId).ToList();
@@ -216,7 +224,17 @@ public sealed partial class GroupRead : IAsyncDisposable
         await using (reader.ConfigureAwait(false))
         {
             if (ids.Count == 0)
+            {
+                // Read through, so that a statement that failed fails the round trip here.
+                while (await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                }
+
                 return;
+            }
+
+            if (round.Deletes.Count > 0)
+                await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             if (round.Unlocks.Count > 0)
                 await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
@@ -325,14 +343,17 @@ public sealed partial class GroupRead : IAsyncDisposable
     }
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning,
-        Message = "The session that locks and reads jobs in groups failed with {Reads} reads in flight and {Held} locks held; those locks are released, and the messages lock their jobs on their own sessions")]
-    private partial void LogSessionFailed(Exception exception, int reads, int held);
+        Message = "The session that locks and reads jobs in groups failed with {Reads} reads in flight, {Held} locks held and {Deletes} sent outbox rows to delete; those locks are released, the messages lock their jobs on their own sessions, and rows not deleted are sent again by the relay (answered as duplicates)")]
+    private partial void LogSessionFailed(Exception exception, int reads, int held, int deletes);
 
     [LoggerMessage(EventId = 25, Level = LogLevel.Warning,
         Message = "Job {JobId}'s lock has been held by one message for {Seconds}s, longer than any message waits by design; {Waiting} more of its messages wait here, and its messages on other instances wait too")]
     private partial void LogLongHeld(Guid jobId, int seconds, int waiting);
 
-    private sealed record Request(Guid JobId, long Ticket, TaskCompletionSource<LockedRead>? Answer);
+    private sealed record Request(Guid JobId, long Ticket, TaskCompletionSource<LockedRead>? Answer, Guid[]? SentRows = null)
+    {
+        public Guid[] Sent => SentRows ?? [];
+    }
 
     /// <summary>The message that holds a job's lock here (by its ticket), since when, and whether that was reported.</summary>
     private sealed class Holder(long ticket, long since)
@@ -347,6 +368,9 @@ public sealed partial class GroupRead : IAsyncDisposable
     /// <summary>What one round trip does: the locks it releases, tries and reads, and the reads of locks handed on.</summary>
     private sealed class Round
     {
+        /// <summary>The outbox rows released messages sent, deleted and committed before anything else.</summary>
+        public List<Guid> Deletes { get; } = [];
+
         public List<Guid> Unlocks { get; } = [];
 
         public List<Request> Tries { get; } = new(MaxReads);
@@ -356,10 +380,11 @@ public sealed partial class GroupRead : IAsyncDisposable
 
         public int Reads => Tries.Count + HandedOver.Count;
 
-        public bool IsEmpty => Unlocks.Count == 0 && Reads == 0;
+        public bool IsEmpty => Deletes.Count == 0 && Unlocks.Count == 0 && Reads == 0;
 
         public void Clear()
         {
+            Deletes.Clear();
             Unlocks.Clear();
             Tries.Clear();
             HandedOver.Clear();

@@ -158,34 +158,24 @@ public sealed partial class JobSagaRepositoryContextFactory(
     }
 
     /// <summary>
-    /// Deletes the rows that went out and releases the job's send lock (<see cref="SentRowsRelease"/>): the deletes
-    /// committed with other messages' deletes (<see cref="GroupCommit"/>), then the lock released where it is held (by
-    /// <see cref="GroupRead"/>'s session, or on this one); if the group could not take the deletes, they run here.
+    /// Deletes the rows that went out and releases the job's send lock where it is held: by <see cref="GroupRead"/>'s
+    /// session, which commits them with other messages' deletes in its next round trip, before that round trip's unlocks
+    /// and reads; or on this one (<see cref="SentRowsRelease"/>), in one round trip too. The message need not wait for
+    /// the group's: the job's next message waits for the lock, which goes only after the delete committed.
     /// Whatever fails on the way, the lock is released: a lock left held stalls the job on every instance, while rows
     /// left undeleted are only sent again (consumers answer them as duplicates).
     /// </summary>
     private async Task ReleaseAsync(Guid[] sent, LockedRead? groupLock)
     {
+        // Held by the group's session: the deletes go with its next round trip, committed before the lock goes.
+        if (groupLock is not null && groupRead!.Release(groupLock, sent))
+            return;
+
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         try
         {
-            if (sent.Length > 0 && groupCommit is not null)
-            {
-                try
-                {
-                    await groupCommit.DeleteSentAsync(sent).ConfigureAwait(false);
-                    sent = [];
-                }
-                catch (Exception exception)
-                {
-                    // Any failure at all: the deletes are tried once more on this session, and the lock goes regardless.
-                    LogGroupDeleteFailed(exception);
-                }
-            }
-
-            // A lock held by the group's session leaves this one nothing to release: only rows to delete, if any.
-            if (groupLock is null || sent.Length > 0)
-                await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
+            // A lock held by the group's session (which is closing, and releases it) leaves this one only rows to delete.
+            await SentRowsRelease.ExecuteAsync(connection, sent).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -193,12 +183,6 @@ public sealed partial class JobSagaRepositoryContextFactory(
             // go back to the pool with the connection: clearing the pool closes this one when it is returned.
             LogReleaseFailed(exception);
             NpgsqlConnection.ClearPool(connection);
-        }
-        finally
-        {
-            // After the delete committed (or failed): the job's next message must not find the sent rows still there.
-            if (groupLock is not null)
-                groupRead?.Release(groupLock);
         }
     }
 
@@ -210,7 +194,4 @@ public sealed partial class JobSagaRepositoryContextFactory(
         Message = "Releasing a job's send lock failed; the connection is discarded and any sent rows are sent again by the relay")]
     private partial void LogReleaseFailed(Exception exception);
 
-    [LoggerMessage(EventId = 23, Level = LogLevel.Warning,
-        Message = "Deleting a job's sent outbox rows with a group failed; they are deleted by the message's own session")]
-    private partial void LogGroupDeleteFailed(Exception exception);
 }

@@ -39,20 +39,19 @@ internal static class SentRowsRelease
     private const string Unlock = "SELECT pg_advisory_unlock_all()";
 
     /// <summary>
-    /// Deletes the sent rows of several messages in one transaction of the same kind (no wait for the disk, key
-    /// lookups), for <see cref="GroupCommit"/>; each message then releases its job's lock where it is held.
+    /// Adds to <paramref name="batch"/> the deletes of several messages' sent rows, in a transaction of the same kind (no
+    /// wait for the disk, key lookups) committed before the statements after it, for <see cref="GroupRead"/>, which then
+    /// releases or hands on those messages' locks. One result set: the settings'.
     /// </summary>
-    public static async Task DeleteAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> sent)
+    public static void AddDeletes(NpgsqlBatch batch, IReadOnlyCollection<Guid> sent)
     {
-        using var batch = new NpgsqlBatch(connection)
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Begin));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsynchronousGeneric));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteAllSent)
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand(AsynchronousGeneric),
-                new NpgsqlBatchCommand(DeleteAllSent) { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [.. sent], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } } },
-            },
-        };
-        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [.. sent], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Commit));
     }
 
     /// <summary>Not cancellable: a lock left held would stall the job until the connection closed.</summary>

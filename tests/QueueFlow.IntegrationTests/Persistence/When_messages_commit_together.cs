@@ -139,30 +139,6 @@ public sealed class When_messages_commit_together(PersistenceFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task Should_delete_sent_rows_with_the_group()
-    {
-        var jobId = Guid.NewGuid();
-        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
-        await using var groups = NewGroupCommit();
-        var sent = OutboxRow(jobId);
-        var kept = OutboxRow(jobId);
-        await HoldAsync(session, jobId);
-        try
-        {
-            await groups.WriteAsync(ProbeJobRows.NewJob(jobId, sent, kept)).WaitAsync(PersistenceFixture.Patience);
-
-            await groups.DeleteSentAsync([sent.MessageId]).WaitAsync(PersistenceFixture.Patience);
-
-            Assert.Equal(1, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE job_id = '{jobId}'"));
-            Assert.Equal(1, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE message_id = '{kept.MessageId}'"));
-        }
-        finally
-        {
-            await DeleteAsync(session, [jobId]);
-        }
-    }
-
     private GroupCommit NewGroupCommit() =>
         new(new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { ApplicationName = _application }.ConnectionString, NullLogger<GroupCommit>.Instance);
 

@@ -122,6 +122,70 @@ public sealed class When_messages_read_their_jobs_together(PersistenceFixture fi
     }
 
     [Fact]
+    public async Task Should_delete_a_messages_sent_rows_before_its_lock_passes_on()
+    {
+        var jobId = Guid.NewGuid();
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var reads = NewGroupRead();
+        Guid[] rows = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        await ProbeJobRows.NewJob(jobId).ExecuteAsync(session, null, CancellationToken.None);
+        try
+        {
+            // The first message's rows, written while it holds the lock (no relay may send these probe rows).
+            var first = await reads.ReadAsync(jobId).WaitAsync(PersistenceFixture.Patience);
+            Assert.NotNull(first.Job);
+            await InsertOutboxRowsAsync(session, jobId, rows);
+            var next = reads.ReadAsync(jobId);
+
+            // The first message sent two of the three: the next one, handed the lock, finds only the third.
+            Assert.True(reads.Release(first, [rows[0], rows[1]]));
+            var handedOn = await next.WaitAsync(PersistenceFixture.Patience);
+            Assert.True(handedOn.Job?.EarlierRowsWaiting, "a row not sent should stay for the job's next message");
+            Assert.Equal(rows[2], await session.ScalarAsync<Guid>($"SELECT message_id FROM queueflow.outbox WHERE job_id = '{jobId}'"));
+            Assert.False(await session.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the lock should pass on without coming free");
+
+            // The next message sent the third, and nobody waits here: the lock comes free with the rows gone, for the job's
+            // next message on another session (a free lock is taken at once, so the delete must be committed by then).
+            Assert.True(reads.Release(handedOn, [rows[2]]));
+            await WaitUntilAsync(() => session.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the last release should free the lock");
+            Assert.Equal(0, await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE job_id = '{jobId}'"));
+        }
+        finally
+        {
+            await DeleteAsync(session, [jobId]);
+        }
+    }
+
+    [Fact]
+    public async Task Should_delete_the_sent_rows_of_a_release_whose_lock_is_no_longer_held_here()
+    {
+        var jobId = Guid.NewGuid();
+        await using var session = await ProbeSessions.OpenAsync(fixture.ConnectionString);
+        await using var reads = NewGroupRead();
+        var sent = Guid.NewGuid();
+        await ProbeJobRows.NewJob(jobId).ExecuteAsync(session, null, CancellationToken.None);
+        try
+        {
+            var read = await reads.ReadAsync(jobId).WaitAsync(PersistenceFixture.Patience);
+            Assert.NotNull(read.Job);
+            await InsertOutboxRowsAsync(session, jobId, [sent]);
+            Assert.True(reads.Release(read));
+
+            // The lock, once free, taken by the test's session: the probe row stays where no relay may send it.
+            await WaitUntilAsync(() => session.ScalarAsync<bool>(ProbeSessions.TryLock(jobId)), "the release should free the lock");
+
+            // Released once already, as after a session that failed and took its locks with it: the rows still go.
+            Assert.True(reads.Release(read, [sent]));
+            await WaitUntilAsync(async () => await session.ScalarAsync<int>($"SELECT count(*)::int FROM queueflow.outbox WHERE job_id = '{jobId}'") == 0,
+                "rows that went out should be deleted though their message's lock is gone");
+        }
+        finally
+        {
+            await DeleteAsync(session, [jobId]);
+        }
+    }
+
+    [Fact]
     public async Task Should_free_every_lock_of_a_round_trip_that_failed_on_a_healthy_session()
     {
         var (unreadable, readable) = (Guid.NewGuid(), Guid.NewGuid());
@@ -217,9 +281,12 @@ public sealed class When_messages_read_their_jobs_together(PersistenceFixture fi
         }
     }
 
+    private static Task InsertOutboxRowsAsync(NpgsqlConnection session, Guid jobId, Guid[] messageIds) => session.ExecuteAsync(
+        $"INSERT INTO queueflow.outbox (message_id, job_id, message_type, body, created_at) SELECT m, '{jobId}', 'probe', '[]', now() FROM unnest(ARRAY[{string.Join(", ", messageIds.Select(id => $"'{id}'::uuid"))}]) AS m");
+
     private static Task DeleteAsync(NpgsqlConnection session, IEnumerable<Guid> jobs)
     {
         var ids = string.Join(", ", jobs.Select(id => $"'{id}'"));
-        return session.ExecuteAsync($"DELETE FROM queueflow.jobs WHERE id IN ({ids}); SELECT pg_advisory_unlock_all()");
+        return session.ExecuteAsync($"DELETE FROM queueflow.outbox WHERE job_id IN ({ids}); DELETE FROM queueflow.jobs WHERE id IN ({ids}); SELECT pg_advisory_unlock_all()");
     }
 }
