@@ -52,6 +52,9 @@ public sealed class When_messages_read_their_jobs_together(PersistenceFixture fi
             // Closing the session gives back whatever it still held (once its server process has ended, just after).
             await reads.DisposeAsync();
             await WaitUntilAsync(() => session.ScalarAsync<bool>(ProbeSessions.TryLock(jobs[1])), "a closed group session should hold no lock");
+
+            // Nor does it take a release any more: the message deletes its sent rows on its own session.
+            Assert.False(reads.Release(answers[1], [Guid.NewGuid()]), "a closed group session should refuse a release with rows to delete");
         }
         finally
         {
