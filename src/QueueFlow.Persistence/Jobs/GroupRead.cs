@@ -107,14 +107,11 @@ public sealed partial class GroupRead : IAsyncDisposable
     /// <summary>
     /// Deletes the outbox rows <paramref name="sent"/> went out as and releases the lock <paramref name="read"/> took, with
     /// the next round trip. It need not be waited for: the job's next message, here or elsewhere, waits for the unlock
-    /// itself. False when the session is closing and takes no more: closing it releases the lock, and the caller deletes
-    /// the rows itself.
+    /// itself. False when it takes nothing: a read that took no lock here, or a session that is closing (a worker that
+    /// is stopping closes it, which releases every lock it held); the caller then deletes the rows itself.
     /// </summary>
-    internal bool Release(LockedRead read, Guid[]? sent = null)
-    {
-        // A worker that is stopping closes the session, which releases every lock it held.
-        return read.Ticket == 0 || _requests.Writer.TryWrite(new Request(read.Job!.Job.CorrelationId, read.Ticket, null, sent ?? []));
-    }
+    internal bool Release(LockedRead read, Guid[]? sent = null) =>
+        read.Ticket != 0 && _requests.Writer.TryWrite(new Request(read.Job!.Job.CorrelationId, read.Ticket, null, sent));
 
     public async ValueTask DisposeAsync()
     {
@@ -167,7 +164,8 @@ public sealed partial class GroupRead : IAsyncDisposable
         if (request.Answer is null)
         {
             // Deleted whether or not the lock is still held here: rows that went out are never wanted again.
-            round.Deletes.AddRange(request.Sent);
+            if (request.Sent is { } sent)
+                round.Deletes.AddRange(sent);
 
             // Only the message the lock was taken for releases it (a release after the session failed finds nothing).
             if (!_held.TryGetValue(request.JobId, out var holder) || holder.Ticket != request.Ticket)
@@ -350,10 +348,8 @@ public sealed partial class GroupRead : IAsyncDisposable
         Message = "Job {JobId}'s lock has been held by one message for {Seconds}s, longer than any message waits by design; {Waiting} more of its messages wait here, and its messages on other instances wait too")]
     private partial void LogLongHeld(Guid jobId, int seconds, int waiting);
 
-    private sealed record Request(Guid JobId, long Ticket, TaskCompletionSource<LockedRead>? Answer, Guid[]? SentRows = null)
-    {
-        public Guid[] Sent => SentRows ?? [];
-    }
+    /// <summary>A read (with its <see cref="Answer"/>) or a release (with the rows its message <see cref="Sent"/>).</summary>
+    private sealed record Request(Guid JobId, long Ticket, TaskCompletionSource<LockedRead>? Answer, Guid[]? Sent = null);
 
     /// <summary>The message that holds a job's lock here (by its ticket), since when, and whether that was reported.</summary>
     private sealed class Holder(long ticket, long since)
