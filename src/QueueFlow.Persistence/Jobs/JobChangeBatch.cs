@@ -13,8 +13,9 @@ namespace QueueFlow.Persistence.Jobs;
 /// The write of one message to a job: the job row (updated when the message loaded the job, inserted when it started
 /// it), only the task rows the saga changed, the history entries and the outbox rows, as one <see cref="NpgsqlBatch"/>
 /// (one round trip; outside a transaction, one implicit transaction that commits all of it or none). Several jobs'
-/// writes can run as one batch (<see cref="GroupCommit"/>): the history entries and outbox rows of all of them go in
-/// one multi-row insert each (<see cref="HistoryRowsInsert"/>, <see cref="OutboxRowsInsert"/>). Every statement has a
+/// writes can run as one batch (<see cref="GroupCommit"/>). Rows of a kind go in one statement for the whole batch,
+/// whatever their number: new task rows (<see cref="TaskRowsInsert"/>), changed ones (<see cref="TaskRowsUpdate"/>),
+/// history entries (<see cref="HistoryRowsInsert"/>) and outbox rows (<see cref="OutboxRowsInsert"/>). Every statement has a
 /// fixed text with positional parameters, so Npgsql's automatic preparation plans each one once per connection. Column values are converted exactly as the EF Core model converts them (enums as their names, lists
 /// through <see cref="JsonColumn"/>, URIs through EF Core's own converter), so rows read back the same either way.
 /// It also counts the statuses it writes (<see cref="StatusCountChanges"/>): one set of netted rows for the status counts,
@@ -41,13 +42,6 @@ internal sealed class JobChangeBatch
     // Session-level, so it outlives the commit: held until the job's messages are sent (see JobLocks).
     private static readonly string LockJobSql = $"SELECT pg_advisory_lock({JobLocks.Class}, {JobLocks.KeyOf("$1::text")})";
 
-    private const string InsertTask = """
-        INSERT INTO queueflow.job_tasks (job_id, task_id, kind, queue, status, finish_state, iteration, attempt, attempt_id,
-            job_key, task_run_id, input, output, error, scheduled_at, started_at, ended_at, deadline, assignee, assigned_by,
-            assigned_at, attempts)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-        """;
-
     // For this transaction only: the count triggers (migration StatusCountsByWriter) skip the rows this batch writes,
     // which it counts itself; and the statements run with the plans TaskRowsUpdate needs: generic (a plan made for the
     // actual arrays costs a planning per call) and keyed (see IndexLookups). Set back to the defaults at the end when the
@@ -65,10 +59,10 @@ internal sealed class JobChangeBatch
 
     private static readonly ValueConverter<List<JobError>, string> Errors = JsonColumn.ListConverter<JobError>();
     private static readonly ValueConverter<List<AppliedCommand>, string> AppliedCommands = JsonColumn.ListConverter<AppliedCommand>();
-    private static readonly ValueConverter<List<TaskAttempt>, string> Attempts = JsonColumn.ListConverter<TaskAttempt>();
 
     private readonly List<Statement> _statements = [];
     private readonly StatusCountChanges _counts = new();
+    private readonly List<JobTask> _insertedTasks = [];
     private readonly List<JobTask> _updatedTasks = [];
     private readonly List<JobHistoryEntry> _history = [];
     private readonly List<OutboxMessage> _outbox = [];
@@ -129,10 +123,12 @@ internal sealed class JobChangeBatch
         TaskRows++;
     }
 
+    /// <summary>Written with the write's other new tasks, and the group's, in one statement (<see cref="TaskRowsInsert"/>).</summary>
     public void InsertTaskRow(JobTask task)
     {
         _counts.Task(task.Queue, task.Status, +1);
-        AddTask(InsertTask, task);
+        _insertedTasks.Add(task);
+        TaskRows++;
     }
 
     /// <summary>Written with the other writes' entries in one statement (<see cref="HistoryRowsInsert"/>).</summary>
@@ -149,7 +145,7 @@ internal sealed class JobChangeBatch
     /// </summary>
     public async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        if (_statements.Count == 0 && _updatedTasks.Count == 0 && _history.Count == 0 && _outbox.Count == 0)
+        if (_statements.Count == 0 && _insertedTasks.Count == 0 && _updatedTasks.Count == 0 && _history.Count == 0 && _outbox.Count == 0)
             return;
         var brokenLocks = await ExecuteAsync(connection, transaction, [this], cancellationToken).ConfigureAwait(false);
         if (brokenLocks[0] is { } brokenLock)
@@ -187,6 +183,10 @@ internal sealed class JobChangeBatch
             counts.Add(write._counts);
         }
 
+        // After every job row's statement: a new task's row needs its job's.
+        List<JobTask> insertedTasks = [.. writes.SelectMany(w => w._insertedTasks)];
+        if (insertedTasks.Count > 0)
+            batch.BatchCommands.Add(TaskRowsInsert.Command(insertedTasks));
         List<JobTask> updatedTasks = [.. writes.SelectMany(w => w._updatedTasks)];
         if (updatedTasks.Count > 0)
             batch.BatchCommands.Add(TaskRowsUpdate.Command(updatedTasks));
@@ -248,34 +248,6 @@ internal sealed class JobChangeBatch
         }
 
         return brokenLocks;
-    }
-
-    private void AddTask(string sql, JobTask task)
-    {
-        Add(sql,
-            Value(task.JobId, NpgsqlDbType.Uuid),
-            Value(task.TaskId, NpgsqlDbType.Varchar),
-            Value(task.Kind.ToString(), NpgsqlDbType.Varchar),
-            Value(task.Queue, NpgsqlDbType.Varchar),
-            Value(task.Status.ToString(), NpgsqlDbType.Varchar),
-            Value(task.FinishState, NpgsqlDbType.Varchar),
-            Value(task.Iteration, NpgsqlDbType.Integer),
-            Value(task.Attempt, NpgsqlDbType.Integer),
-            Value(task.AttemptId, NpgsqlDbType.Uuid),
-            Value(task.JobKey, NpgsqlDbType.Bigint),
-            Value(task.TaskRunId, NpgsqlDbType.Uuid),
-            Value(task.Input, NpgsqlDbType.Jsonb),
-            Value(task.Output, NpgsqlDbType.Jsonb),
-            Value(task.Error, NpgsqlDbType.Text),
-            Value(task.ScheduledAt, NpgsqlDbType.TimestampTz),
-            Value(task.StartedAt, NpgsqlDbType.TimestampTz),
-            Value(task.EndedAt, NpgsqlDbType.TimestampTz),
-            Value(task.Deadline, NpgsqlDbType.TimestampTz),
-            Value(task.Assignee, NpgsqlDbType.Varchar),
-            Value(task.AssignedBy, NpgsqlDbType.Varchar),
-            Value(task.AssignedAt, NpgsqlDbType.TimestampTz),
-            Value(Attempts.ConvertToProviderTyped(task.Attempts), NpgsqlDbType.Jsonb));
-        TaskRows++;
     }
 
     /// <summary>The job's columns after its id (and, for an update, its row version), in the statements' order.</summary>
