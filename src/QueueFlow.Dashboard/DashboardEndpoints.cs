@@ -44,7 +44,9 @@ public static class DashboardEndpoints
         pages.MapPost("/jobs/{id:guid}/{action:regex(^(continue|revert)$)}", RepairAsync);
         pages.MapPost("/jobs/{id:guid}/tasks/{taskId}/{action:regex(^(claim|release|assign|finish)$)}", ManualTaskAsync);
         pages.MapPost("/jobs/bulk", JobsBulkAsync);
+        pages.MapPost("/jobs/bulk/count", JobsBulkCountAsync);
         pages.MapPost("/tasks/bulk", TasksBulkAsync);
+        pages.MapPost("/tasks/bulk/count", TasksBulkCountAsync);
         pages.MapGet("/tasks", TasksAsync);
         pages.MapGet("/events", EventsAsync);
         pages.MapGet("/workflows", WorkflowsAsync);
@@ -354,6 +356,27 @@ public static class DashboardEndpoints
         var retry = form["bulk"] == "retry";
         var run = new BulkRun(api, context, Session(context).Key, retry ? filter.RetryFilters : filter.CancelFilters, retry, options.Value.BulkPageSize);
         return await RunBulkAsync(context, run, message => $"{PathOf(context)}/jobs?{filter.PageQuery()}&message={message}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the jobs list's bulk actions would take now (<see cref="BulkPreview"/>), for the page's script to ask with
+    /// before it confirms: the page's own count was taken when it was drawn, and the filter may match more or fewer since.
+    /// </summary>
+    static async Task<IResult> JobsBulkCountAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
+            return refused;
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Json(await BulkPreview.ForJobsAsync(api, context, Session(context).Key, JobsFilter.Read(form), cancellationToken).ConfigureAwait(false), ProgressJson);
+    }
+
+    /// <summary>What the task list's bulk retry would take now (see <see cref="JobsBulkCountAsync"/>).</summary>
+    static async Task<IResult> TasksBulkCountAsync(HttpContext context, IAntiforgery antiforgery, DashboardApi api, CancellationToken cancellationToken)
+    {
+        if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
+            return refused;
+        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Json(await BulkPreview.ForTasksAsync(api, context, Session(context).Key, TasksFilter.Read(form), cancellationToken).ConfigureAwait(false), ProgressJson);
     }
 
     /// <summary>Bulk retry of the Failed and TimedOut tasks of the task list's filter (<see cref="TasksFilter"/>).</summary>

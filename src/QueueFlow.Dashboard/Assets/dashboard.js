@@ -119,10 +119,46 @@
     }
   };
 
+  // The count a bulk button names was taken when the page was drawn; jobs may have started or ended since. Before the
+  // dialog, ask the dashboard what the filter takes now (the form's data-recount) and name that count instead: none
+  // left disables the button and asks nothing. If the count cannot be had, the dialog asks without a number. Then the
+  // form is submitted again, marked so that this submission goes on to the dialog.
+  const recountThenSubmit = async (form, button) => {
+    const output = form.querySelector("output");
+    button.setAttribute("aria-busy", "true");
+    let count;
+    try {
+      const response = await fetch(form.dataset.recount, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" });
+      if (response.ok) count = (await response.json())[button.dataset.count];
+    } catch {
+      count = undefined;
+    }
+    button.removeAttribute("aria-busy");
+    if (typeof count === "string") {
+      button.textContent = button.dataset.labelCount.replace("{count}", count);
+      if (count === "0") {
+        button.disabled = true;
+        if (output) output.textContent = "nothing to do: the filter matches none now";
+        return;
+      }
+      button.dataset.confirm = button.dataset.confirmCount.replace("{count}", count);
+    } else {
+      button.dataset.confirm = form.dataset.confirm || "Apply this to everything the filter matches?";
+    }
+    form.dataset.recounted = "";
+    form.requestSubmit(button);
+  };
+
   // Confirmation for forms that act on many jobs; the clicked button shows progress until the answer arrives.
   document.addEventListener("submit", (event) => {
     const form = event.target;
     const button = event.submitter;
+    if (form.dataset.recount && button && button.dataset.count && form.dataset.recounted === undefined) {
+      event.preventDefault();
+      recountThenSubmit(form, button);
+      return;
+    }
+    delete form.dataset.recounted;
     // The clicked button's own question (it names what it counted) before the form's general one.
     const question = (button && button.dataset.confirm) || form.dataset.confirm;
     if (question && !window.confirm(question)) { event.preventDefault(); return; }

@@ -287,6 +287,8 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
         Assert.Equal((int)HttpStatusCode.BadRequest, forged.Status);
         var bulkRetry = await page.APIRequest.PostAsync("/dashboard/tasks/bulk", new() { Form = FormOf(page, field!, token!), MaxRedirects = 0 });
         Assert.Equal((int)HttpStatusCode.Forbidden, bulkRetry.Status);
+        foreach (var count in new[] { "/dashboard/jobs/bulk/count", "/dashboard/tasks/bulk/count" })
+            Assert.Equal((int)HttpStatusCode.Forbidden, (await page.APIRequest.PostAsync(count, new() { Form = FormOf(page, field!, token!), MaxRedirects = 0 })).Status);
         Assert.Equal("Running", (await JobAsync(admin, id)).GetProperty("status").GetString());
         Assert.Empty(errors);
     }
