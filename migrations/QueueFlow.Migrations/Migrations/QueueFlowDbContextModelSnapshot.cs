@@ -353,6 +353,12 @@ namespace QueueFlow.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("body");
 
+                    b.Property<string>("BodyEncoding")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("body_encoding");
+
                     b.Property<string>("Destination")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")

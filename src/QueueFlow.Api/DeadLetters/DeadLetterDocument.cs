@@ -2,9 +2,12 @@ using QueueFlow.Persistence.DeadLetters;
 
 namespace QueueFlow.Api.DeadLetters;
 
-/// <summary>A dead letter whole: its headers and body as stored, where a replay sends it, and its audit, oldest first.</summary>
+/// <summary>
+/// A dead letter whole: its headers and body as stored, where a replay sends it, and its audit, oldest first. A body
+/// stored as base64 (<see cref="BodyEncoding"/>) also comes decoded, for reading: <see cref="BodyText"/>.
+/// </summary>
 public sealed record DeadLetterDocument(
     Guid Id, Guid? MessageId, DeadLetterSource Source, string SourceName, string? MessageType, string? Destination,
-    IReadOnlyDictionary<string, string> Headers, string Body, string Reason, Guid? JobId, string? TaskId,
-    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, int SeenCount, DeadLetterStatus Status,
-    DateTimeOffset? ResolvedAt, string? ResolvedBy, IReadOnlyList<DeadLetterActionDocument> Actions);
+    IReadOnlyDictionary<string, string> Headers, string Body, DeadLetterBodyEncoding BodyEncoding, string? BodyText,
+    string Reason, Guid? JobId, string? TaskId, DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, int SeenCount,
+    DeadLetterStatus Status, DateTimeOffset? ResolvedAt, string? ResolvedBy, IReadOnlyList<DeadLetterActionDocument> Actions);

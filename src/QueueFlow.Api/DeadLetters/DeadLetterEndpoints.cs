@@ -107,8 +107,9 @@ public static class DeadLetterEndpoints
             .Select(a => new DeadLetterActionDocument(a.Action, a.Actor, a.At, a.Detail)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(letter.Headers) ?? [];
         return TypedResults.Ok(new DeadLetterDocument(letter.Id, letter.MessageId, letter.Source, letter.SourceName, letter.MessageType,
-            letter.Destination, headers, letter.Body, letter.Reason, letter.JobId, letter.TaskId, letter.FirstSeenAt, letter.LastSeenAt,
-            letter.SeenCount, letter.Status, letter.ResolvedAt, letter.ResolvedBy, actions));
+            letter.Destination, headers, letter.Body, letter.BodyEncoding, DecodedBody.Of(letter), letter.Reason, letter.JobId,
+            letter.TaskId, letter.FirstSeenAt, letter.LastSeenAt, letter.SeenCount, letter.Status, letter.ResolvedAt,
+            letter.ResolvedBy, actions));
     }
 
     static Task<Results<Ok<DeadLetterBulkResult>, ProblemHttpResult>> ReplayAsync(

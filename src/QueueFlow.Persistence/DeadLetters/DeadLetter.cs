@@ -26,8 +26,9 @@ public sealed class DeadLetter
     /// <summary>Every header, as a JSON object of strings.</summary>
     public string Headers { get; set; } = "{}";
 
-    /// <summary>The body as received, as text (it may not be JSON at all).</summary>
+    /// <summary>The body as received, as text (it may not be JSON at all), or base64 of it (<see cref="BodyEncoding"/>).</summary>
     public string Body { get; set; } = string.Empty;
+    public DeadLetterBodyEncoding BodyEncoding { get; set; }
     public string Reason { get; set; } = string.Empty;
     public Guid? JobId { get; set; }
     public string? TaskId { get; set; }

@@ -18,6 +18,7 @@ public sealed record DeadLetterCapture
     /// <summary>A JSON object of strings.</summary>
     public string Headers { get; init; } = "{}";
     public required string Body { get; init; }
+    public DeadLetterBodyEncoding BodyEncoding { get; init; }
     public required string Reason { get; init; }
     public Guid? JobId { get; init; }
     public string? TaskId { get; init; }
@@ -39,7 +40,8 @@ public sealed record DeadLetterCapture
             ["headers.base64"] = Base64(Headers),
             ["reason.base64"] = Base64(Reason),
         }),
-        Body = Base64(Body),
+        Body = BodyEncoding == DeadLetterBodyEncoding.Base64 ? Body : Base64(Body),
+        BodyEncoding = DeadLetterBodyEncoding.Base64,
         Reason = $"stored as base64 (the body; the headers and the first reason under headers.base64 and reason.base64): the database refused the message as it came: {refusal}",
     };
 

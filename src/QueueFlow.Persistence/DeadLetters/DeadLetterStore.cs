@@ -41,17 +41,19 @@ public sealed class DeadLetterStore(IDbContextFactory<QueueFlowDbContext> dbFact
         var id = MassTransit.NewId.NextGuid();
         var source = capture.Source.ToString();
         var pending = nameof(DeadLetterStatus.Pending);
+        var encoding = capture.BodyEncoding.ToString();
         await db.Database.ExecuteSqlAsync($"""
             WITH upserted AS (
                 INSERT INTO queueflow.dead_letters
-                    (id, message_id, source, source_name, message_type, destination, headers, body, reason, job_id, task_id,
-                     first_seen_at, last_seen_at, seen_count, status)
+                    (id, message_id, source, source_name, message_type, destination, headers, body, body_encoding, reason, job_id,
+                     task_id, first_seen_at, last_seen_at, seen_count, status)
                 VALUES ({id}, {capture.MessageId}, {source}, {capture.SourceName}, {capture.MessageType}, {capture.Destination},
-                        CAST({capture.Headers} AS jsonb), {capture.Body}, {capture.Reason}, {capture.JobId}, {capture.TaskId},
+                        CAST({capture.Headers} AS jsonb), {capture.Body}, {encoding}, {capture.Reason}, {capture.JobId}, {capture.TaskId},
                         {capture.SeenAt}, {capture.SeenAt}, 1, {pending})
                 ON CONFLICT (message_id) WHERE message_id IS NOT NULL DO UPDATE SET
                     source = excluded.source, source_name = excluded.source_name, message_type = excluded.message_type,
-                    destination = excluded.destination, headers = excluded.headers, body = excluded.body, reason = excluded.reason,
+                    destination = excluded.destination, headers = excluded.headers, body = excluded.body,
+                    body_encoding = excluded.body_encoding, reason = excluded.reason,
                     job_id = COALESCE(excluded.job_id, dead_letters.job_id), task_id = COALESCE(excluded.task_id, dead_letters.task_id),
                     last_seen_at = excluded.last_seen_at, seen_count = dead_letters.seen_count + 1, status = excluded.status
                 RETURNING id, seen_count

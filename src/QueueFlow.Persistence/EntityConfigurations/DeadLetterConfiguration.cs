@@ -18,6 +18,7 @@ internal sealed class DeadLetterConfiguration : IEntityTypeConfiguration<DeadLet
         builder.Property(d => d.Destination).HasColumnName("destination").HasMaxLength(1024);
         builder.Property(d => d.Headers).HasColumnName("headers").HasColumnType("jsonb");
         builder.Property(d => d.Body).HasColumnName("body");
+        builder.Property(d => d.BodyEncoding).HasColumnName("body_encoding").HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.Reason).HasColumnName("reason");
         builder.Property(d => d.JobId).HasColumnName("job_id");
         builder.Property(d => d.TaskId).HasColumnName("task_id").HasMaxLength(255);

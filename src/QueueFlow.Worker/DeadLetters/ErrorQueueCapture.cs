@@ -42,6 +42,7 @@ public static class ErrorQueueCapture
             Destination = InputQueue(queue, headers) is { } input ? $"exchange:{input}" : null,
             Headers = JsonSerializer.Serialize(headers),
             Body = text,
+            BodyEncoding = asText ? DeadLetterBodyEncoding.Text : DeadLetterBodyEncoding.Base64,
             Reason = asText ? reason : $"stored as base64 (the body is not UTF-8 text, or holds a NUL byte): {reason}",
             JobId = jobId,
             TaskId = taskId,

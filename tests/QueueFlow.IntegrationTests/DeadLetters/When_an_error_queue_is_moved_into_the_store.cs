@@ -127,7 +127,7 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
             var envelope = Assert.Single(stored, r => r.TaskId == "t-envelope");
             Assert.Null(envelope.MessageType);
 
-            Assert.Single(stored, r => r.TaskId == "t-plain");
+            Assert.Equal(DeadLetterBodyEncoding.Text, Assert.Single(stored, r => r.TaskId == "t-plain").BodyEncoding);
 
             // Kept byte for byte, as base64, with the reason saying so.
             for (var i = 0; i < raw.Length; i++)
@@ -135,6 +135,7 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
                 await using var db = fixture.Worker.CreateDbContext();
                 var kept = await db.DeadLetters.AsNoTracking().SingleAsync(d => d.MessageId == rawIds[i]);
                 Assert.Equal(raw[i], Convert.FromBase64String(kept.Body));
+                Assert.Equal(DeadLetterBodyEncoding.Base64, kept.BodyEncoding);
                 Assert.StartsWith("stored as base64 (the body is not UTF-8 text, or holds a NUL byte): hostile test", kept.Reason, StringComparison.Ordinal);
             }
         }
@@ -181,6 +182,7 @@ public sealed class When_an_error_queue_is_moved_into_the_store(QueueFlowFixture
             Assert.StartsWith("stored as base64", row.Reason, StringComparison.Ordinal);
             Assert.Contains(refusal, row.Reason, StringComparison.Ordinal);
             Assert.Equal(body, Encoding.UTF8.GetString(Convert.FromBase64String(row.Body)));
+            Assert.Equal(DeadLetterBodyEncoding.Base64, row.BodyEncoding);
             var kept = JsonNode.Parse(row.Headers)!;
             Assert.Equal(headers, Encoding.UTF8.GetString(Convert.FromBase64String(kept["headers.base64"]!.GetValue<string>())));
             Assert.Equal("first reason", Encoding.UTF8.GetString(Convert.FromBase64String(kept["reason.base64"]!.GetValue<string>())));
