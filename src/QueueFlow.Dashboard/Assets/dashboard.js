@@ -139,6 +139,7 @@
       if (count === "0") {
         button.disabled = true;
         if (output) output.textContent = "nothing to do: the filter matches none now";
+        open();
         return;
       }
       button.dataset.confirm = button.dataset.confirmCount.replace("{count}", count);
@@ -155,13 +156,15 @@
     const button = event.submitter;
     if (form.dataset.recount && button && button.dataset.count && form.dataset.recounted === undefined) {
       event.preventDefault();
+      // No redraw of the page while it asks: the form it is about to submit must stay the one on the page.
+      close();
       recountThenSubmit(form, button);
       return;
     }
     delete form.dataset.recounted;
     // The clicked button's own question (it names what it counted) before the form's general one.
     const question = (button && button.dataset.confirm) || form.dataset.confirm;
-    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    if (question && !window.confirm(question)) { event.preventDefault(); open(); return; }
     if (!button) return;
     close();
     if (form.dataset.progress !== undefined && form.querySelector("output") && window.ReadableStream) {
