@@ -26,10 +26,10 @@ public sealed record DeadLetterCapture
 
     /// <summary>
     /// This capture in a form any row can hold, for when the database refused it as it came: the body, the headers and
-    /// the reason kept whole as base64 of their UTF-8 (the headers object then holds <c>headers.base64</c> and
-    /// <c>reason.base64</c>), the values read out of the message (its type and task id) left out, and a reason that says
-    /// so. The message id, job id, queue and destination stay, so it is found, counted and replayed like any other once
-    /// an operator has given it a body and a type.
+    /// the reason kept whole as base64 of their UTF-8 (a body already base64 stays as it is; the headers object then
+    /// holds <c>headers.base64</c> and <c>reason.base64</c>), the values read out of the message (its type and task id)
+    /// left out, and a reason that says so. The message id, job id, queue and destination stay, so it is found, counted
+    /// and replayed like any other once an operator has given it a body and a type.
     /// </summary>
     public DeadLetterCapture AsBase64(string refusal) => this with
     {

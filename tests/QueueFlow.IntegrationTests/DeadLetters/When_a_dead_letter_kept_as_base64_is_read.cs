@@ -40,11 +40,13 @@ public sealed class When_a_dead_letter_kept_as_base64_is_read(ApiFactory api, Qu
         var notUtf8 = Capture(Convert.ToBase64String(raw)) with { BodyEncoding = DeadLetterBodyEncoding.Base64 };
         // Refused by the database as it came (a type longer than its column): kept as base64 of its text.
         var refused = Capture(text) with { MessageType = new string('t', 300) };
+        // Both: its body stays the base64 of its bytes, not base64 of that.
+        var notUtf8Refused = notUtf8 with { MessageId = Guid.NewGuid(), MessageType = new string('t', 300) };
         var plain = Capture(text);
-        foreach (var capture in new[] { notUtf8, refused, plain })
+        foreach (var capture in new[] { notUtf8, refused, notUtf8Refused, plain })
             await store.CaptureAsync(capture, CancellationToken.None);
 
-        var listed = await ForJobAsync(reader, jobId, count: 3);
+        var listed = await ForJobAsync(reader, jobId, count: 4);
         async Task<(string Encoding, string Body, string? Text)> ReadAsync(DeadLetterCapture capture)
         {
             await using var db = await fixture.Worker.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
@@ -64,7 +66,12 @@ public sealed class When_a_dead_letter_kept_as_base64_is_read(ApiFactory api, Qu
         Assert.Equal(text, Encoding.UTF8.GetString(Convert.FromBase64String(body)));
         Assert.Equal(text, decoded);
 
+        (encoding, body, decoded) = await ReadAsync(notUtf8Refused);
+        Assert.Equal("Base64", encoding);
+        Assert.Equal(raw, Convert.FromBase64String(body));
+        Assert.Equal("{ \"x\": \"a\uFFFD\0b\" }", decoded);
+
         Assert.Equal(("Text", text, null), await ReadAsync(plain));
-        Assert.Equal(3, listed.Length);
+        Assert.Equal(4, listed.Length);
     }
 }
