@@ -79,11 +79,13 @@ public static class DeadLetterCommands
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit)" };
         var setType = new Option<string?>("--set-type") { Description = "Edit: the message type to replay it as (e.g. CompleteTask)" };
         var set = new Option<string[]>("--set") { Description = "Edit: field=json to set on the body (e.g. attemptId=\"…\")", AllowMultipleArgumentsPerToken = false };
+        var destination = new Option<string?>("--destination") { Description = "Send them here instead of where each failed: exchange:NAME, queue:NAME or task:NAME" };
         var command = new Command(verb, description) { ids, source, error, type, job, from, to, dryRun, reason };
         if (edit)
         {
             command.Options.Add(setType);
             command.Options.Add(set);
+            command.Options.Add(destination);
         }
 
         command.SetAction(async (parse, ct) =>
@@ -136,7 +138,7 @@ public static class DeadLetterCommands
                 cursor => new
                 {
                     ids = parsedIds.Count > 0 ? parsedIds : null, filter, edit = editBody, reason = parse.GetValue(reason),
-                    dryRun = parse.GetValue(dryRun), cursor = filter is null ? null : cursor,
+                    destination = edit ? parse.GetValue(destination) : null, dryRun = parse.GetValue(dryRun), cursor = filter is null ? null : cursor,
                 },
                 "done", label, null, ct).ConfigureAwait(false);
         });

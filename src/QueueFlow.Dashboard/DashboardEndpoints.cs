@@ -301,9 +301,12 @@ public static class DashboardEndpoints
         if (await RefuseForgedAsync(context, antiforgery, operatorOnly: true).ConfigureAwait(false) is { } refused)
             return refused;
         var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var answer = await api.PostAsync(context, Session(context).Key, $"api/dead-letters/{action}", new { ids = new[] { id }, reason = Reason(form) }, cancellationToken).ConfigureAwait(false);
+        // A replay form may name another destination; left empty, the message goes back where it failed.
+        var destination = action == "replay" && form["destination"].ToString().Trim() is { Length: > 0 } given ? given : null;
+        var answer = await api.PostAsync(context, Session(context).Key, $"api/dead-letters/{action}", new { ids = new[] { id }, reason = Reason(form), destination }, cancellationToken).ConfigureAwait(false);
         var message = !answer.Ok ? answer.Problem
-            : string.Create(CultureInfo.InvariantCulture, $"{action}: {answer.Body.GetProperty("done").GetInt32()} of {answer.Body.GetProperty("matched").GetInt32()} done");
+            : string.Create(CultureInfo.InvariantCulture, $"{action}: {answer.Body.GetProperty("done").GetInt32()} of {answer.Body.GetProperty("matched").GetInt32()} done")
+                + (destination is null ? "" : $" (to {destination})");
         return Results.Redirect($"{PathOf(context)}/dead-letters?message={Uri.EscapeDataString(message)}");
     }
 

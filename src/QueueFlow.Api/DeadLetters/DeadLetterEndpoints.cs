@@ -37,7 +37,7 @@ public static class DeadLetterEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/replay", ReplayAsync).RequireAuthorization(ApiPolicies.Operate).WithName("ReplayDeadLetters")
             .WithSummary("Replay dead letters through the outbox, at most once each")
-            .WithDescription("By ids or by filter (Pending only, oldest first). edit (one id only) fixes the message first and is audited; dryRun changes nothing. A message that still cannot be read stays Pending with the new reason.")
+            .WithDescription("By ids or by filter (Pending only, oldest first). edit (one id only) fixes the message first and is audited; destination (exchange:NAME, queue:NAME or task:NAME) sends them there instead of where each failed, and the audit says so; dryRun changes nothing. A message that still cannot be read stays Pending with the new reason.")
             .Accepts<DeadLetterBulkRequest>("application/json").Produces<DeadLetterBulkResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -116,7 +116,7 @@ public static class DeadLetterEndpoints
         HttpContext http, DeadLetterRepair repair, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options,
         IOptions<HttpJsonOptions> json, CancellationToken cancellationToken) =>
         BulkAsync(http, dbFactory, options, json, allowEdit: true,
-            (id, request, actor) => repair.ReplayAsync(id, request.Edit, actor, request.DryRun, cancellationToken), cancellationToken);
+            (id, request, actor) => repair.ReplayAsync(id, request.Edit, request.Destination, actor, request.DryRun, cancellationToken), cancellationToken);
 
     static Task<Results<Ok<DeadLetterBulkResult>, ProblemHttpResult>> DiscardAsync(
         HttpContext http, DeadLetterRepair repair, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options,
@@ -139,6 +139,8 @@ public static class DeadLetterEndpoints
             return BulkByFilter.Invalid("$.edit", allowEdit ? "edit applies to one dead letter: give exactly one id." : "a discard takes no edit.");
         if (request.Edit?.Body is { ValueKind: not System.Text.Json.JsonValueKind.Object })
             return BulkByFilter.Invalid("$.edit.body", "edit.body must be the whole message as a JSON object.");
+        if (request.Destination is { } destination && (allowEdit ? ReplayDestination.Problem(destination) : "a discard takes no destination.") is { } badDestination)
+            return BulkByFilter.Invalid("$.destination", badDestination);
 
         if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
             return badLimit;

@@ -11,16 +11,21 @@ namespace QueueFlow.Persistence.DeadLetters;
 /// Replays and discards dead letters, one row lock and one transaction each. A replay checks the message can be read
 /// as a QueueFlow contract, then queues it in the outbox and marks the row Replayed in the same transaction, under the
 /// message's original id and with its provenance in headers; only a Pending row is replayed, so asking twice sends once.
-/// A message that still cannot be read is not sent: it stays Pending with the new reason.
+/// A message that still cannot be read is not sent: it stays Pending with the new reason. A replay goes where the message
+/// failed unless the operator names another destination (see <see cref="ReplayDestination"/>); the letter keeps where
+/// it failed, and its audit says where it went.
 /// </summary>
 public sealed class DeadLetterRepair(IDbContextFactory<QueueFlowDbContext> dbFactory, OutboxRelaySignal signal, TimeProvider clock)
 {
     const string ContractsPrefix = "QueueFlow.Contracts.";
     const string UrnPrefix = "urn:message:QueueFlow.Contracts:";
 
-    public async Task<DeadLetterResult> ReplayAsync(Guid id, DeadLetterEdit? edit, string actor, bool dryRun, CancellationToken cancellationToken)
+    public async Task<DeadLetterResult> ReplayAsync(
+        Guid id, DeadLetterEdit? edit, string? destination, string actor, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(actor);
+        if (destination is not null && ReplayDestination.Problem(destination) is { } badDestination)
+            throw new ArgumentException(badDestination, nameof(destination));
         var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
@@ -50,8 +55,9 @@ public sealed class DeadLetterRepair(IDbContextFactory<QueueFlowDbContext> dbFac
                 }
 
                 var messageId = letter.MessageId ?? letter.Id;
+                var target = destination ?? letter.Destination;
                 if (dryRun)
-                    return new DeadLetterResult(id, DeadLetterOutcome.WouldBeDone, letter.Status, null, messageId);
+                    return new DeadLetterResult(id, DeadLetterOutcome.WouldBeDone, letter.Status, null, messageId) { Destination = target };
 
                 var bodyText = body!.ToJsonString();
                 if (edit is { IsEmpty: false })
@@ -72,17 +78,18 @@ public sealed class DeadLetterRepair(IDbContextFactory<QueueFlowDbContext> dbFac
                 });
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO queueflow.outbox (message_id, job_id, message_type, destination, request_id, body, created_at, attempts, headers)
-                    VALUES ({messageId}, {letter.JobId}, {messageType}, {letter.Destination}, NULL, CAST({bodyText} AS jsonb), {now}, 0, CAST({headers} AS jsonb))
+                    VALUES ({messageId}, {letter.JobId}, {messageType}, {target}, NULL, CAST({bodyText} AS jsonb), {now}, 0, CAST({headers} AS jsonb))
                     ON CONFLICT (message_id) DO NOTHING
                     """, cancellationToken).ConfigureAwait(false);
                 letter.Status = DeadLetterStatus.Replayed;
                 letter.ResolvedAt = now;
                 letter.ResolvedBy = actor;
-                AddAction(db, id, "Replayed", actor, now, $"sent again as message {messageId} to {letter.Destination ?? "(published)"}");
+                var redirected = target == letter.Destination ? "" : $" instead of {letter.Destination ?? "(published)"}";
+                AddAction(db, id, "Replayed", actor, now, $"sent again as message {messageId} to {target ?? "(published)"}{redirected}");
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 signal.Notify();
-                return new DeadLetterResult(id, DeadLetterOutcome.Done, DeadLetterStatus.Replayed, null, messageId);
+                return new DeadLetterResult(id, DeadLetterOutcome.Done, DeadLetterStatus.Replayed, null, messageId) { Destination = target };
             }
         }
     }

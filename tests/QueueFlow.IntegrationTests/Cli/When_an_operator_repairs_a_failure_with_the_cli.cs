@@ -83,6 +83,10 @@ public sealed class When_an_operator_repairs_a_failure_with_the_cli(QueueFlowFix
 
         var dry = await Cli(OperatorKey, "dead-letters", "replay", id, "--set-type", "CompleteTask", "--dry-run", "--json");
         Assert.Equal((0, 1, "WouldBeDone"), (dry.ExitCode, dry.Json.GetProperty("done").GetInt32(), dry.Json.GetProperty("items")[0].GetProperty("outcome").GetString()));
+        var elsewhere = await Cli(OperatorKey, "dead-letters", "replay", id, "--set-type", "CompleteTask", "--destination", "queue:billing-v2", "--dry-run", "--json");
+        Assert.Equal((0, "queue:billing-v2"), (elsewhere.ExitCode, elsewhere.Json.GetProperty("items")[0].GetProperty("destination").GetString()));
+        var nowhere = await Cli(OperatorKey, "dead-letters", "replay", id, "--destination", "billing-v2", "--dry-run");
+        Assert.True(nowhere.ExitCode == 2 && nowhere.Error.Contains("destination must be exchange:NAME, queue:NAME or task:NAME", StringComparison.Ordinal), nowhere.ToString());
         var refused = await Cli(OperatorKey, "dead-letters", "replay", id, "--json");
         Assert.Equal((1, "StillMalformed"), (refused.ExitCode, refused.Json.GetProperty("items")[0].GetProperty("outcome").GetString()));
         var replayed = await Cli(OperatorKey, "dead-letters", "replay", id, "--set-type", "CompleteTask", "--json");

@@ -426,6 +426,39 @@ public sealed class When_the_dashboard_is_used_in_a_browser(DashboardHost host) 
     }
 
     [Fact]
+    public async Task Should_replay_a_dead_letter_to_another_queue_from_its_detail_and_refuse_a_destination_the_broker_cannot_take()
+    {
+        var (context, page, errors) = await host.NewPageAsync();
+        await using var _ = context;
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await using var amqp = await RawAmqpClient.ConnectAsync();
+        var queue = QueueFlowFixture.Unique($"dash-elsewhere-{Guid.NewGuid():N}");
+        var arrived = await amqp.CollectWithIdsAsync(queue);
+        var jobId = Guid.NewGuid();
+        var letter = await DeadLetterCalls.CaptureAsync(host.Api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}", "reason": "consumer moved" }""");
+
+        await DashboardHost.SignInAsync(page, ApiFactory.OperatorKey);
+        await page.GotoAsync($"/dashboard/dead-letters/{letter}");
+        var form = page.Locator("form.replay-to");
+        await Assertions.Expect(form.Locator("input[name=destination]")).ToHaveAttributeAsync("placeholder", $"exchange:{TestSettings.JobsQueue}");
+        await form.Locator("input[name=destination]").FillAsync("queue:two words");
+        await form.Locator("button[data-action=replay-to]").ClickAsync();
+        await Assertions.Expect(page.Locator("p.message")).ToContainTextAsync("may hold only letters, digits");
+
+        await page.GotoAsync($"/dashboard/dead-letters/{letter}");
+        await form.Locator("input[name=destination]").FillAsync($"queue:{queue}");
+        await form.Locator("button[data-action=replay-to]").ClickAsync();
+        await Assertions.Expect(page.Locator("p.message")).ToHaveTextAsync($"replay: 1 of 1 done (to queue:{queue})");
+
+        var message = Assert.Single(await Eventually.Until(() => Task.FromResult(arrived.ToArray()), m => m.Length > 0, $"the replay in {queue}"));
+        Assert.Equal("consumer moved", message.Body.GetProperty("reason").GetString());
+        await page.GotoAsync($"/dashboard/dead-letters/{letter}");
+        await Assertions.Expect(page.Locator("[data-dead-letter-detail]")).ToContainTextAsync($"to queue:{queue} instead of exchange:{TestSettings.JobsQueue}");
+        await Assertions.Expect(page.Locator("form.replay-to")).ToHaveCountAsync(0);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Should_answer_an_oversized_form_and_a_malformed_job_id_with_a_specific_4xx()
     {
         var (context, page, errors) = await host.NewPageAsync();

@@ -110,6 +110,22 @@ public sealed class RawAmqpClient : IAsyncDisposable
         return received;
     }
 
+    /// <summary>Collects every message arriving on a queue of this test's own with the message id of its AMQP properties.</summary>
+    public async Task<ConcurrentQueue<(string? MessageId, JsonElement Body)>> CollectWithIdsAsync(string queue)
+    {
+        await DeclareQueueAsync(queue);
+        var received = new ConcurrentQueue<(string? MessageId, JsonElement Body)>();
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            using var document = JsonDocument.Parse(delivery.Body);
+            received.Enqueue((delivery.BasicProperties.MessageId, document.RootElement.Clone()));
+            await _channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+        };
+        await _channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        return received;
+    }
+
     /// <summary>Takes one message from a queue, if there is one, with its headers as text.</summary>
     public async Task<(string Body, Dictionary<string, string> Headers)?> GetAsync(string queue)
     {

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using QueueFlow.IntegrationTests.Api;
+using QueueFlow.IntegrationTests.Infrastructure;
+using static QueueFlow.IntegrationTests.Api.JobRoutes;
+using static QueueFlow.IntegrationTests.DeadLetters.DeadLetterCalls;
+
+namespace QueueFlow.IntegrationTests.DeadLetters;
+
+/// <summary>
+/// An operator replays dead letters to another queue or exchange than the one they failed on (a consumer moved, a
+/// queue renamed): they arrive there under their own message ids, the letters say where they went, and a destination
+/// that cannot be sent to is refused before anything changes. Against the real services.
+/// </summary>
+[Collection(SharedWorkerGroup.Name)]
+public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, QueueFlowFixture fixture) : IClassFixture<ApiFactory>
+{
+    static readonly TimeSpan Arrival = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Should_send_it_to_the_named_queue_once_and_say_so_in_the_answer_and_the_audit()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var jobId = Guid.NewGuid();
+        var queue = QueueFlowFixture.Unique($"dl-elsewhere-{Guid.NewGuid():N}");
+        var arrived = await fixture.Amqp.CollectWithIdsAsync(queue);
+        var id = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}", "reason": "moved" }""");
+        var messageId = (await GetOkAsync(@operator, $"/api/dead-letters/{id}")).GetProperty("messageId").GetGuid();
+
+        var dry = await ReplayAsync(@operator, $$"""{ "ids": ["{{id}}"], "destination": "queue:{{queue}}", "dryRun": true }""");
+        Assert.Equal(("WouldBeDone", $"queue:{queue}"), (Outcome(dry), dry.GetProperty("items")[0].GetProperty("destination").GetString()));
+        Assert.Equal("Pending", (await GetOkAsync(@operator, $"/api/dead-letters/{id}")).GetProperty("status").GetString());
+
+        var replayed = await ReplayAsync(@operator, $$"""{ "ids": ["{{id}}"], "destination": "queue:{{queue}}" }""");
+
+        Assert.Equal(("Done", $"queue:{queue}", messageId),
+            (Outcome(replayed), replayed.GetProperty("items")[0].GetProperty("destination").GetString(), replayed.GetProperty("items")[0].GetProperty("messageId").GetGuid()));
+        var message = Assert.Single(await Eventually.Until(() => Task.FromResult(arrived.ToArray()), m => m.Length > 0, $"the replay in {queue}", Arrival));
+        Assert.Equal((messageId.ToString(), jobId, "moved"),
+            (message.MessageId, message.Body.GetProperty("jobId").GetGuid(), message.Body.GetProperty("reason").GetString()));
+
+        var after = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
+        Assert.Equal(("Replayed", $"exchange:{TestSettings.JobsQueue}"), (after.GetProperty("status").GetString(), after.GetProperty("destination").GetString()));
+        var audit = Assert.Single(after.GetProperty("actions").EnumerateArray());
+        Assert.Equal($"sent again as message {messageId} to queue:{queue} instead of exchange:{TestSettings.JobsQueue}", audit.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Should_send_every_letter_of_a_filter_to_a_task_queue_under_its_own_message_id()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var jobId = Guid.NewGuid();
+        var queue = QueueFlowFixture.Unique($"dl-task-{Guid.NewGuid():N}");
+        var arrived = await fixture.Amqp.CollectWithIdsAsync(queue);
+        var first = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}", "reason": "first" }""");
+        var second = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}", "reason": "second" }""");
+        var ids = new Dictionary<Guid, Guid>();
+        foreach (var letter in new[] { first, second })
+            ids[letter] = (await GetOkAsync(@operator, $"/api/dead-letters/{letter}")).GetProperty("messageId").GetGuid();
+
+        var replayed = await ReplayAsync(@operator, $$"""{ "filter": { "jobId": "{{jobId}}" }, "destination": "task:{{queue}}" }""");
+
+        Assert.Equal((2, 2), (replayed.GetProperty("matched").GetInt32(), replayed.GetProperty("done").GetInt32()));
+        var messages = await Eventually.Until(() => Task.FromResult(arrived.ToArray()), m => m.Length >= 2, $"both replays in {queue}", Arrival);
+        Assert.Equal([(ids[first].ToString(), "first"), (ids[second].ToString(), "second")],
+            messages.Select(m => (m.MessageId, m.Body.GetProperty("reason").GetString())).OrderBy(m => m.Item2, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("rabbitmq://elsewhere/queue-a", "destination must be exchange:NAME, queue:NAME or task:NAME")]
+    [InlineData("queue:", "names no queue")]
+    [InlineData("queue:two words", "may hold only letters, digits")]
+    [InlineData("exchange:q?type=topic", "may hold only letters, digits")]
+    [InlineData("exchange:amq.direct", "reserved by the broker")]
+    public async Task Should_refuse_a_destination_it_cannot_send_to_and_leave_the_letter_pending(string destination, string says)
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var jobId = Guid.NewGuid();
+        var id = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}" }""");
+
+        var problem = await PostProblemAsync(@operator, "/api/dead-letters/replay",
+            JsonSerializer.Serialize(new { ids = new[] { id }, destination }), HttpStatusCode.BadRequest);
+
+        Assert.Equal("$.destination", problem.GetProperty("path").GetString());
+        Assert.Contains(says, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var letter = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
+        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_destination_on_a_discard()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var id = await CaptureAsync(api.Services, Guid.NewGuid(), "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{Guid.NewGuid()}}" }""");
+
+        var problem = await PostProblemAsync(@operator, "/api/dead-letters/discard", $$"""{ "ids": ["{{id}}"], "destination": "queue:anywhere" }""", HttpStatusCode.BadRequest);
+
+        Assert.Equal(("$.destination", "a discard takes no destination."), (problem.GetProperty("path").GetString(), problem.GetProperty("detail").GetString()));
+        Assert.Equal("Pending", (await GetOkAsync(@operator, $"/api/dead-letters/{id}")).GetProperty("status").GetString());
+    }
+}
