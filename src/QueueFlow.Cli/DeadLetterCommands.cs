@@ -57,7 +57,11 @@ public static class DeadLetterCommands
         {
             foreach (var field in ShowFields)
                 Console.Out.WriteLine($"{field}: {Output.Text(d, field) ?? "-"}");
-            Output.Table(["header", "value"], d.GetProperty("headers").EnumerateObject().Select(h => new[] { h.Name, Cut(h.Value.GetString()) }));
+            // A message the database refused as it came is stored with its headers and first reason as base64: show them decoded.
+            if (Output.Text(d, "firstReason") is { } firstReason)
+                Console.Out.WriteLine($"firstReason: {firstReason}");
+            var headers = d.TryGetProperty("capturedHeaders", out var captured) && captured.ValueKind == JsonValueKind.Object ? captured : d.GetProperty("headers");
+            Output.Table(["header", "value"], headers.EnumerateObject().Select(h => new[] { h.Name, Cut(h.Value.GetString()) }));
             Console.Out.WriteLine("body:");
             Console.Out.WriteLine(Output.Text(d, "body"));
             Output.Table(["action", "by", "at", "detail"], d.GetProperty("actions").EnumerateArray()

@@ -109,7 +109,10 @@ public static class DeadLetterEndpoints
         return TypedResults.Ok(new DeadLetterDocument(letter.Id, letter.MessageId, letter.Source, letter.SourceName, letter.MessageType,
             letter.Destination, headers, letter.Body, letter.BodyEncoding, DecodedBody.Of(letter), letter.Reason, letter.JobId,
             letter.TaskId, letter.FirstSeenAt, letter.LastSeenAt, letter.SeenCount, letter.Status, letter.ResolvedAt,
-            letter.ResolvedBy, actions));
+            letter.ResolvedBy, actions)
+        {
+            CapturedHeaders = DecodedCapture.Headers(headers), FirstReason = DecodedCapture.FirstReason(headers),
+        });
     }
 
     static Task<Results<Ok<DeadLetterBulkResult>, ProblemHttpResult>> ReplayAsync(

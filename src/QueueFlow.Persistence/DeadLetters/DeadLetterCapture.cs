@@ -9,6 +9,12 @@ public sealed record DeadLetterCapture
     /// <summary>The <c>message_type</c> column's length.</summary>
     public const int MaxMessageTypeLength = 255;
 
+    /// <summary>The header that holds a refused capture's headers, as base64 of their JSON (see <see cref="AsBase64"/>).</summary>
+    public const string HeadersBase64Key = "headers.base64";
+
+    /// <summary>The header that holds a refused capture's first reason, as base64 of its text.</summary>
+    public const string ReasonBase64Key = "reason.base64";
+
     public Guid? MessageId { get; init; }
     public required DeadLetterSource Source { get; init; }
     public required string SourceName { get; init; }
@@ -37,8 +43,8 @@ public sealed record DeadLetterCapture
         TaskId = null,
         Headers = JsonSerializer.Serialize(new Dictionary<string, string>
         {
-            ["headers.base64"] = Base64(Headers),
-            ["reason.base64"] = Base64(Reason),
+            [HeadersBase64Key] = Base64(Headers),
+            [ReasonBase64Key] = Base64(Reason),
         }),
         Body = BodyEncoding == DeadLetterBodyEncoding.Base64 ? Body : Base64(Body),
         BodyEncoding = DeadLetterBodyEncoding.Base64,

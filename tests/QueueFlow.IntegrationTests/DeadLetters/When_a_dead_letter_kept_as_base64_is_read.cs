@@ -11,7 +11,8 @@ namespace QueueFlow.IntegrationTests.DeadLetters;
 
 /// <summary>
 /// A body no text column takes is kept as base64, byte for byte. Over HTTP the dead letter says so and also gives the
-/// body decoded, so an operator can read what came without decoding it by hand.
+/// body decoded, so an operator can read what came without decoding it by hand; the same for the headers and first
+/// reason of a message the database refused as it came.
 /// </summary>
 [Collection(SharedWorkerGroup.Name)]
 public sealed class When_a_dead_letter_kept_as_base64_is_read(ApiFactory api, QueueFlowFixture fixture) : IClassFixture<ApiFactory>
@@ -73,5 +74,52 @@ public sealed class When_a_dead_letter_kept_as_base64_is_read(ApiFactory api, Qu
 
         Assert.Equal(("Text", text, null), await ReadAsync(plain));
         Assert.Equal(4, listed.Length);
+    }
+
+    [Fact]
+    public async Task Should_give_the_headers_and_first_reason_of_a_refused_capture_decoded_and_leave_others_as_they_came()
+    {
+        using var reader = api.ClientWith(ApiFactory.ReaderKey);
+        var store = new DeadLetterStore(fixture.Worker.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>());
+        var jobId = Guid.NewGuid();
+        DeadLetterCapture Capture(string headers) => new()
+        {
+            MessageId = Guid.NewGuid(),
+            Source = DeadLetterSource.Queue,
+            SourceName = "dl-headers_error",
+            MessageType = "QueueFlow.Contracts.PauseJob",
+            Headers = headers,
+            Body = $$"""{ "jobId": "{{jobId}}" }""",
+            Reason = "retries exhausted: a NUL in a header",
+            JobId = jobId,
+            SeenAt = DateTimeOffset.UtcNow,
+        };
+
+        // A header holding a NUL, which no jsonb value takes: the database refuses the capture as it came.
+        var refused = Capture("""{ "x-note": "a\u0000b", "MT-MessageType": "urn:message:QueueFlow.Contracts:PauseJob" }""");
+        // A message that only carries a header of the same name as the stored form's is shown as it came.
+        var lookalike = Capture("""{ "headers.base64": "eyJ4IjoiMSJ9", "x-other": "1" }""");
+        foreach (var capture in new[] { refused, lookalike })
+            await store.CaptureAsync(capture, CancellationToken.None);
+        await ForJobAsync(reader, jobId, count: 2);
+
+        var stored = await ReadAsync(refused.MessageId!.Value);
+        Assert.Equal([DeadLetterCapture.HeadersBase64Key, DeadLetterCapture.ReasonBase64Key], stored.GetProperty("headers").EnumerateObject().Select(h => h.Name).Order(StringComparer.Ordinal));
+        Assert.StartsWith("stored as base64", stored.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, string> { ["x-note"] = "a\u0000b", ["MT-MessageType"] = "urn:message:QueueFlow.Contracts:PauseJob" },
+            stored.GetProperty("capturedHeaders").EnumerateObject().ToDictionary(h => h.Name, h => h.Value.GetString()!));
+        Assert.Equal("retries exhausted: a NUL in a header", stored.GetProperty("firstReason").GetString());
+
+        var shownAsCame = await ReadAsync(lookalike.MessageId!.Value);
+        Assert.Equal("eyJ4IjoiMSJ9", shownAsCame.GetProperty("headers").GetProperty("headers.base64").GetString());
+        Assert.Equal((System.Text.Json.JsonValueKind.Null, System.Text.Json.JsonValueKind.Null),
+            (shownAsCame.GetProperty("capturedHeaders").ValueKind, shownAsCame.GetProperty("firstReason").ValueKind));
+
+        async Task<System.Text.Json.JsonElement> ReadAsync(Guid messageId)
+        {
+            await using var db = await fixture.Worker.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
+            var id = (await db.DeadLetters.SingleAsync(d => d.MessageId == messageId)).Id;
+            return await GetOkAsync(reader, $"/api/dead-letters/{id}");
+        }
     }
 }
