@@ -10,8 +10,11 @@ namespace QueueFlow.IntegrationTests.Infrastructure;
 /// </summary>
 public static class OwnDatabase
 {
-    /// <summary>Drops <c>{test database}_{suffix}</c> if an earlier run left it, creates it, migrates it, and returns its connection string.</summary>
-    public static async Task<string> CreateAsync(string suffix)
+    /// <summary>
+    /// Drops <c>{test database}_{suffix}</c> if an earlier run left it, creates it, migrates it (to
+    /// <paramref name="migration"/> when given, as a database not yet upgraded), and returns its connection string.
+    /// </summary>
+    public static async Task<string> CreateAsync(string suffix, string? migration = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(TestSettings.ConnectionString);
         var name = $"{builder.Database}_{suffix}";
@@ -26,7 +29,7 @@ public static class OwnDatabase
         builder.Database = name;
         var connectionString = builder.ConnectionString;
         await using var db = QueueFlowDesignTimeDbContextFactory.Create(connectionString);
-        await db.Database.MigrateAsync();
+        await db.Database.MigrateAsync(migration);
         return connectionString;
     }
 
