@@ -15,9 +15,13 @@ public static class DecodedBody
     public static string? Of(DeadLetter letter)
     {
         ArgumentNullException.ThrowIfNull(letter);
-        if (letter.BodyEncoding != DeadLetterBodyEncoding.Base64)
-            return null;
-        var bytes = new byte[letter.Body.Length / 4 * 3 + 3];
-        return Convert.TryFromBase64String(letter.Body, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : null;
+        return letter.BodyEncoding == DeadLetterBodyEncoding.Base64 ? Utf8Of(letter.Body) : null;
+    }
+
+    /// <summary>Base64 decoded and read as UTF-8 (U+FFFD for a byte that is not); null when it is not base64.</summary>
+    internal static string? Utf8Of(string base64)
+    {
+        var bytes = new byte[base64.Length / 4 * 3 + 3];
+        return Convert.TryFromBase64String(base64, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using QueueFlow.Persistence.DeadLetters;
 
@@ -16,7 +15,7 @@ public static class DecodedCapture
     public static IReadOnlyDictionary<string, string>? Headers(IReadOnlyDictionary<string, string> stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        if (!IsRefused(stored) || Text(stored[DeadLetterCapture.HeadersBase64Key]) is not { } json)
+        if (!IsRefused(stored) || DecodedBody.Utf8Of(stored[DeadLetterCapture.HeadersBase64Key]) is not { } json)
             return null;
         try
         {
@@ -32,15 +31,9 @@ public static class DecodedCapture
     public static string? FirstReason(IReadOnlyDictionary<string, string> stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return IsRefused(stored) ? Text(stored[DeadLetterCapture.ReasonBase64Key]) : null;
+        return IsRefused(stored) ? DecodedBody.Utf8Of(stored[DeadLetterCapture.ReasonBase64Key]) : null;
     }
 
     static bool IsRefused(IReadOnlyDictionary<string, string> stored) =>
         stored.Count == 2 && stored.ContainsKey(DeadLetterCapture.HeadersBase64Key) && stored.ContainsKey(DeadLetterCapture.ReasonBase64Key);
-
-    static string? Text(string base64)
-    {
-        var bytes = new byte[base64.Length / 4 * 3 + 3];
-        return Convert.TryFromBase64String(base64, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : null;
-    }
 }
