@@ -63,6 +63,7 @@ public static class ApiServiceCollectionExtensions
 
         // A host that knows the broker registers its reader first; alone, the API reports every backlog as unknown.
         services.TryAddSingleton<IQueueBacklogReader, NoQueueBacklogReader>();
+        services.TryAddSingleton<IReplayDestinationCheck, NoReplayDestinationCheck>();
         return builder;
     }
 

@@ -41,7 +41,7 @@ public static class DeadLetterEndpoints
             .Accepts<DeadLetterBulkRequest>("application/json").Produces<DeadLetterBulkResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/discard", DiscardAsync).RequireAuthorization(ApiPolicies.Operate).WithName("DiscardDeadLetters")
             .WithSummary("Discard dead letters, keeping an audit row each")
             .Accepts<DeadLetterBulkRequest>("application/json").Produces<DeadLetterBulkResult>()
@@ -117,20 +117,22 @@ public static class DeadLetterEndpoints
 
     static Task<Results<Ok<DeadLetterBulkResult>, ProblemHttpResult>> ReplayAsync(
         HttpContext http, DeadLetterRepair repair, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options,
-        IOptions<HttpJsonOptions> json, CancellationToken cancellationToken) =>
-        BulkAsync(http, dbFactory, options, json, allowEdit: true,
+        IOptions<HttpJsonOptions> json, IReplayDestinationCheck destinations, CancellationToken cancellationToken) =>
+        BulkAsync(http, dbFactory, options, json, destinations,
             (id, request, actor) => repair.ReplayAsync(id, request.Edit, request.Destination, actor, request.DryRun, cancellationToken), cancellationToken);
 
     static Task<Results<Ok<DeadLetterBulkResult>, ProblemHttpResult>> DiscardAsync(
         HttpContext http, DeadLetterRepair repair, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options,
         IOptions<HttpJsonOptions> json, CancellationToken cancellationToken) =>
-        BulkAsync(http, dbFactory, options, json, allowEdit: false,
+        BulkAsync(http, dbFactory, options, json, destinations: null,
             (id, request, actor) => repair.DiscardAsync(id, request.Reason, actor, request.DryRun, cancellationToken), cancellationToken);
 
     static async Task<Results<Ok<DeadLetterBulkResult>, ProblemHttpResult>> BulkAsync(
         HttpContext http, IDbContextFactory<QueueFlowDbContext> dbFactory, IOptions<ApiOptions> options, IOptions<HttpJsonOptions> json,
-        bool allowEdit, Func<Guid, DeadLetterBulkRequest, string, Task<DeadLetterResult>> act, CancellationToken cancellationToken)
+        IReplayDestinationCheck? destinations, Func<Guid, DeadLetterBulkRequest, string, Task<DeadLetterResult>> act, CancellationToken cancellationToken)
     {
+        // Only a replay checks destinations; a discard takes no edit and no destination.
+        var allowEdit = destinations is not null;
         var (request, bad) = await JsonBody.ReadAsync<DeadLetterBulkRequest>(http.Request, options.Value.MaxRequestBodyBytes, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         if (bad is not null)
             return bad;
@@ -142,8 +144,17 @@ public static class DeadLetterEndpoints
             return BulkByFilter.Invalid("$.edit", allowEdit ? "edit applies to one dead letter: give exactly one id." : "a discard takes no edit.");
         if (request.Edit?.Body is { ValueKind: not System.Text.Json.JsonValueKind.Object })
             return BulkByFilter.Invalid("$.edit.body", "edit.body must be the whole message as a JSON object.");
-        if (request.Destination is { } destination && (allowEdit ? ReplayDestination.Problem(destination) : "a discard takes no destination.") is { } badDestination)
-            return BulkByFilter.Invalid("$.destination", badDestination);
+        if (request.Destination is { } destination)
+        {
+            if ((allowEdit ? ReplayDestination.Problem(destination) : "a discard takes no destination.") is { } badDestination)
+                return BulkByFilter.Invalid("$.destination", badDestination);
+            var verdict = await destinations!.CheckAsync(destination, cancellationToken).ConfigureAwait(false);
+            if (verdict.BrokerUnreadable)
+                return TypedResults.Problem($"The broker could not be asked whether '{destination}' takes a replay; nothing was replayed. Try again, or replay without a destination.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Destination not checked");
+            if (verdict.Problem is { } refused)
+                return BulkByFilter.Invalid("$.destination", refused);
+        }
 
         if (BulkByFilter.Limit(request.Limit, out var limit) is { } badLimit)
             return badLimit;

@@ -85,7 +85,9 @@ public static class WorkerServiceCollectionExtensions
         services.AddQueueFlowScheduling(connectionString, o => builder.Configuration.GetSection(TimerSchedulingOptions.Section).Bind(o));
 
         services.AddHostedService<ErrorQueueMover>();
+        services.AddSingleton<RabbitMqManagementApi>();
         services.AddSingleton<QueueFlow.Api.Stats.IQueueBacklogReader, RabbitMqQueueBacklogReader>();
+        services.AddSingleton<QueueFlow.Api.DeadLetters.IReplayDestinationCheck, RabbitMqReplayDestinationCheck>();
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddOptions<ReadinessOptions>().BindConfiguration(ReadinessOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using QueueFlow.IntegrationTests.Api;
 using QueueFlow.IntegrationTests.Infrastructure;
+using QueueFlow.Persistence;
 using static QueueFlow.IntegrationTests.Api.JobRoutes;
 using static QueueFlow.IntegrationTests.DeadLetters.DeadLetterCalls;
 
@@ -64,6 +67,62 @@ public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, Que
         var messages = await Eventually.Until(() => Task.FromResult(arrived.ToArray()), m => m.Length >= 2, $"both replays in {queue}", Arrival);
         Assert.Equal([(ids[first].ToString(), "first"), (ids[second].ToString(), "second")],
             messages.Select(m => (m.MessageId, m.Body.GetProperty("reason").GetString())).OrderBy(m => m.Item2, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_send_it_through_an_exchange_that_routes_to_a_queue()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var jobId = Guid.NewGuid();
+        var (exchange, queue) = (QueueFlowFixture.Unique($"dl-fanout-{Guid.NewGuid():N}"), QueueFlowFixture.Unique($"dl-bound-{Guid.NewGuid():N}"));
+        await fixture.Amqp.BindFanoutAsync(queue, exchange);
+        var arrived = await fixture.Amqp.CollectWithIdsAsync(queue);
+        var id = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}", "reason": "through an exchange" }""");
+
+        Assert.Equal("Done", Outcome(await ReplayAsync(@operator, $$"""{ "ids": ["{{id}}"], "destination": "exchange:{{exchange}}" }""")));
+
+        var message = Assert.Single(await Eventually.Until(() => Task.FromResult(arrived.ToArray()), m => m.Length > 0, $"the replay in {queue}", Arrival));
+        Assert.Equal("through an exchange", message.Body.GetProperty("reason").GetString());
+    }
+
+    /// <summary>
+    /// The bus declares what it sends to: a declaration the broker refuses would close the channel other sends share,
+    /// and an exchange with nothing bound would drop the message. Each is refused before anything is replayed.
+    /// </summary>
+    [Fact]
+    public async Task Should_refuse_a_destination_the_broker_would_refuse_or_drop_and_say_why()
+    {
+        using var @operator = api.ClientWith(ApiFactory.OperatorKey);
+        var quorum = QueueFlowFixture.Unique($"dl-quorum-{Guid.NewGuid():N}");
+        await fixture.Amqp.PurgeQuorumQueueAsync(quorum);
+        var topic = QueueFlowFixture.Unique($"dl-topic-{Guid.NewGuid():N}");
+        await fixture.Amqp.DeclareExchangeAsync(topic, "topic");
+        var unbound = QueueFlowFixture.Unique($"dl-unbound-{Guid.NewGuid():N}");
+        await fixture.Amqp.DeclareExchangeAsync(unbound, "fanout");
+        var missing = QueueFlowFixture.Unique($"dl-missing-{Guid.NewGuid():N}");
+        var jobId = Guid.NewGuid();
+        var id = await CaptureAsync(api.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}" }""");
+
+        foreach (var (destination, says) in new[]
+        {
+            ($"queue:{quorum}", $"queue '{quorum}' is a quorum one; the bus declares a queue it sends to as a durable classic queue"),
+            ($"task:{quorum}", $"queue '{quorum}' is a quorum one"),
+            ($"queue:{topic}", $"exchange '{topic}' is a topic one"),
+            ($"exchange:{topic}", $"exchange '{topic}' is a topic one"),
+            ($"exchange:{unbound}", $"nothing is bound to exchange '{unbound}': the message would be dropped"),
+            ($"exchange:{missing}", $"the broker has no exchange '{missing}'"),
+        })
+        {
+            var problem = await PostProblemAsync(@operator, "/api/dead-letters/replay",
+                JsonSerializer.Serialize(new { ids = new[] { id }, destination }), HttpStatusCode.BadRequest);
+            Assert.Equal("$.destination", problem.GetProperty("path").GetString());
+            Assert.Contains(says, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        var letter = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
+        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
+        await using var db = await api.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Outbox.AnyAsync(o => o.JobId == jobId));
     }
 
     [Theory]

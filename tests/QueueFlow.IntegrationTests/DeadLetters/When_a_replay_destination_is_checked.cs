@@ -1,8 +1,16 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using QueueFlow.IntegrationTests.Infrastructure;
 using QueueFlow.Persistence.DeadLetters;
+using QueueFlow.Worker.DeadLetters;
+using QueueFlow.Worker.Messaging;
 
 namespace QueueFlow.IntegrationTests.DeadLetters;
 
-/// <summary>The destinations a replay may name, checked before anything is sent: what the broker takes, nothing else.</summary>
+/// <summary>
+/// The destinations a replay may name, checked before anything is sent: what the broker takes, nothing else; and when
+/// the broker cannot be asked, that is said instead of a guess.
+/// </summary>
 public sealed class When_a_replay_destination_is_checked
 {
     [Theory]
@@ -25,6 +33,21 @@ public sealed class When_a_replay_destination_is_checked
     [InlineData("exchange:amq.topic", "reserved by the broker")]
     public void Should_refuse_anything_else_and_say_why(string destination, string says) =>
         Assert.Contains(says, ReplayDestination.Problem(destination), StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Should_say_the_broker_could_not_be_asked_rather_than_guess()
+    {
+        // Nothing listens on this port: the management API cannot be read, so the destination is neither taken nor refused.
+        using var management = new RabbitMqManagementApi(Options.Create(new RabbitMqOptions
+        {
+            Host = "127.0.0.1", ManagementPort = 9, VirtualHost = TestSettings.RabbitVirtualHost, ManagementTimeout = TimeSpan.FromSeconds(2),
+        }));
+        var check = new RabbitMqReplayDestinationCheck(management, Options.Create(new EndpointOptions()), NullLogger<RabbitMqReplayDestinationCheck>.Instance);
+
+        var verdict = await check.CheckAsync("queue:billing", CancellationToken.None);
+
+        Assert.Equal((true, null), (verdict.BrokerUnreadable, verdict.Problem));
+    }
 
     [Fact]
     public void Should_refuse_a_name_longer_than_the_broker_takes()

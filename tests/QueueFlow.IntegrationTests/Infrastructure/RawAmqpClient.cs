@@ -84,6 +84,10 @@ public sealed class RawAmqpClient : IAsyncDisposable
         await _channel.QueueBindAsync(queue, exchange, string.Empty);
     }
 
+    /// <summary>Declares a durable exchange of the given type with nothing bound to it.</summary>
+    public Task DeclareExchangeAsync(string exchange, string type) =>
+        _channel.ExchangeDeclareAsync(exchange, type, durable: true, autoDelete: false);
+
     /// <summary>Consumes a queue, handing each message's JSON and headers to <paramref name="handle"/>, then acking it.</summary>
     public async Task ConsumeAsync(string queue, Func<JsonElement, IDictionary<string, object?>, Task> handle)
     {
