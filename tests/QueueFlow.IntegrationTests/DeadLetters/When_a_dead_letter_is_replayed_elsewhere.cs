@@ -146,6 +146,35 @@ public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, Que
         Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
     }
 
+    /// <summary>
+    /// Whether the destination would take the message is the broker's to say; when its management API cannot be read,
+    /// the replay is not guessed at: 503, and the letter stays as it was for a later try.
+    /// </summary>
+    [Fact]
+    public async Task Should_answer_503_and_replay_nothing_when_the_broker_cannot_be_asked()
+    {
+        // Port 9 (discard) has no management API: the check fails fast, as with the plugin off or the broker down.
+        await using var blind = new ApiFactory { ConfigureExtra = web => web.UseSetting("RabbitMq:ManagementPort", "9") };
+        using var @operator = blind.ClientWith(ApiFactory.OperatorKey);
+        var jobId = Guid.NewGuid();
+        var queue = QueueFlowFixture.Unique($"dl-unasked-{Guid.NewGuid():N}");
+        var id = await CaptureAsync(blind.Services, jobId, "QueueFlow.Contracts.PauseJob", $$"""{ "jobId": "{{jobId}}" }""");
+
+        var problem = await PostProblemAsync(@operator, "/api/dead-letters/replay",
+            JsonSerializer.Serialize(new { ids = new[] { id }, destination = $"queue:{queue}" }), HttpStatusCode.ServiceUnavailable);
+
+        Assert.Equal("Destination not checked", problem.GetProperty("title").GetString());
+        Assert.Contains($"'queue:{queue}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("nothing was replayed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var letter = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
+        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
+        await using var db = await blind.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Outbox.AnyAsync(o => o.JobId == jobId));
+
+        // Without a destination the broker need not be asked: the same letter is replayed where it failed.
+        Assert.Equal("Done", Outcome(await ReplayAsync(@operator, $$"""{ "ids": ["{{id}}"] }""")));
+    }
+
     [Fact]
     public async Task Should_refuse_a_destination_on_a_discard()
     {
