@@ -29,13 +29,14 @@ public sealed class EndpointOptions
     public int PrefetchCount { get; set; } = 64;
 
     /// <summary>
-    /// Job commands applied at once; each holds one database connection while it runs. As many as are fetched ahead: a
-    /// command spends most of its time waiting (for its group's read and commit, for the broker's confirm), and the more
-    /// wait together, the more share each group's round trip and commit. ops/bench measured 40 to 49 % more completions/s
-    /// at 64 than at 16, at less CPU per completion (ops/QueueFlow.Bench/RESULTS.md).
+    /// Job commands applied at once; each holds one database connection while it runs, and a StartJob briefly a second
+    /// (its workflow's lookup). More wait together for their group's read and commit: ops/bench measured 40 to 60 %
+    /// more completions/s at 64 than at 16 (ops/QueueFlow.Bench/RESULTS.md). Not the default: two hosts of 64 in one
+    /// process filled Npgsql's pool of 100 with commands that each waited for a second connection, until the pool's
+    /// timeout. Up to about 45 leaves a process's pool room for every StartJob's lookup.
     /// </summary>
     [Range(1, 1_000)]
-    public int ConcurrentMessageLimit { get; set; } = 64;
+    public int ConcurrentMessageLimit { get; set; } = 16;
 
     /// <summary>A name on the broker as this deployment has it: <see cref="Prefix"/> first.</summary>
     public string Name(string entity) => Prefix + entity;
