@@ -119,10 +119,7 @@ public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, Que
             Assert.Contains(says, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        var letter = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
-        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
-        await using var db = await api.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
-        Assert.False(await db.Outbox.AnyAsync(o => o.JobId == jobId));
+        await AssertUntouchedAsync(@operator, api.Services, id, jobId);
     }
 
     [Theory]
@@ -142,8 +139,7 @@ public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, Que
 
         Assert.Equal("$.destination", problem.GetProperty("path").GetString());
         Assert.Contains(says, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var letter = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
-        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
+        await AssertUntouchedAsync(@operator, api.Services, id, jobId);
     }
 
     /// <summary>
@@ -166,10 +162,7 @@ public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, Que
         Assert.Equal("Destination not checked", problem.GetProperty("title").GetString());
         Assert.Contains($"'queue:{queue}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("nothing was replayed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var letter = await GetOkAsync(@operator, $"/api/dead-letters/{id}");
-        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
-        await using var db = await blind.Services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
-        Assert.False(await db.Outbox.AnyAsync(o => o.JobId == jobId));
+        await AssertUntouchedAsync(@operator, blind.Services, id, jobId);
 
         // Without a destination the broker need not be asked: the same letter is replayed where it failed.
         Assert.Equal("Done", Outcome(await ReplayAsync(@operator, $$"""{ "ids": ["{{id}}"] }""")));
@@ -185,5 +178,14 @@ public sealed class When_a_dead_letter_is_replayed_elsewhere(ApiFactory api, Que
 
         Assert.Equal(("$.destination", "a discard takes no destination."), (problem.GetProperty("path").GetString(), problem.GetProperty("detail").GetString()));
         Assert.Equal("Pending", (await GetOkAsync(@operator, $"/api/dead-letters/{id}")).GetProperty("status").GetString());
+    }
+
+    /// <summary>The letter is still Pending with no action recorded, and nothing of its job waits in the outbox.</summary>
+    static async Task AssertUntouchedAsync(HttpClient client, IServiceProvider services, Guid id, Guid jobId)
+    {
+        var letter = await GetOkAsync(client, $"/api/dead-letters/{id}");
+        Assert.Equal(("Pending", 0), (letter.GetProperty("status").GetString(), letter.GetProperty("actions").GetArrayLength()));
+        await using var db = await services.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Outbox.AnyAsync(o => o.JobId == jobId));
     }
 }
