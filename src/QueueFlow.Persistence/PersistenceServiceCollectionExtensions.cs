@@ -27,6 +27,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<QueueFlowDbContext>>().CreateDbContext());
         services.TryAddSingleton(TimeProvider.System);
 
+        services.TryAddSingleton(new WorkflowLookupContexts(connectionString));
         services.TryAddSingleton<PostgresWorkflowCatalog>();
         services.TryAddSingleton<IWorkflowCatalog>(provider => provider.GetRequiredService<PostgresWorkflowCatalog>());
 

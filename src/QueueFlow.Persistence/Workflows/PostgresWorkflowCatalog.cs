@@ -7,9 +7,10 @@ namespace QueueFlow.Persistence.Workflows;
 /// <summary>
 /// Workflow definitions in <c>queueflow.workflow_definitions</c>. Registered versions never change, so
 /// parsed definitions are cached for the life of the process; only "which version is newest" is asked
-/// of the database every time, because another instance may have registered one.
+/// of the database every time, because another instance may have registered one. Lookups go through
+/// <paramref name="lookups"/>, a pool of their own, since a StartJob's command already holds one of the main pool's.
 /// </summary>
-public sealed class PostgresWorkflowCatalog(IDbContextFactory<QueueFlowDbContext> dbFactory, TimeProvider clock) : IWorkflowCatalog
+public sealed class PostgresWorkflowCatalog(IDbContextFactory<QueueFlowDbContext> dbFactory, WorkflowLookupContexts lookups, TimeProvider clock) : IWorkflowCatalog
 {
     private readonly ConcurrentDictionary<(string Name, int Version), WorkflowDefinition> _definitions = new();
 
@@ -19,7 +20,7 @@ public sealed class PostgresWorkflowCatalog(IDbContextFactory<QueueFlowDbContext
         if (version is int wanted && _definitions.TryGetValue((name, wanted), out var cached))
             return cached;
 
-        var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var db = await lookups.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var definitions = db.WorkflowDefinitions.AsNoTracking().Where(w => w.Name == name);

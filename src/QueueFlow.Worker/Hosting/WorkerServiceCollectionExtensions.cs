@@ -82,7 +82,8 @@ public static class WorkerServiceCollectionExtensions
         });
 
         // After MassTransit: hosted services stop in reverse order, so timers finish their sends before the bus stops.
-        services.AddQueueFlowScheduling(connectionString, o => builder.Configuration.GetSection(TimerSchedulingOptions.Section).Bind(o));
+        // Quartz's own pool: a command hands its job's timers over while it holds a connection of the handlers' pool.
+        services.AddQueueFlowScheduling(SidePools.For(connectionString, "timers"), o => builder.Configuration.GetSection(TimerSchedulingOptions.Section).Bind(o));
 
         services.AddHostedService<ErrorQueueMover>();
         services.AddSingleton<RabbitMqManagementApi>();

@@ -56,6 +56,34 @@ public sealed class When_the_worker_connects_to_postgresql(PersistenceFixture fi
         }
     }
 
+    [Fact]
+    public void Should_open_lookups_and_timers_from_pools_apart_from_the_handlers_one()
+    {
+        var written = fixture.ConnectionString.TrimEnd(';') + ";Application Name=billing-flows;Minimum Pool Size=10";
+        string handlers;
+        using (var db = CreateDbContext(written))
+            handlers = db.Database.GetConnectionString()!;
+
+        var lookups = new NpgsqlConnectionStringBuilder(QueueFlow.Persistence.SidePools.For(written, "workflow lookups", 4));
+        var timers = new NpgsqlConnectionStringBuilder(QueueFlow.Persistence.SidePools.For(written, "timers"));
+
+        // Npgsql pools by connection string: a different one is a different pool, told apart in pg_stat_activity by name.
+        Assert.Equal(3, new[] { handlers, lookups.ConnectionString, timers.ConnectionString }.Distinct().Count());
+        Assert.Equal("billing-flows (workflow lookups)", lookups.ApplicationName);
+        Assert.Equal("billing-flows (timers)", timers.ApplicationName);
+        Assert.Equal(4, lookups.MaxPoolSize);
+        Assert.Equal(new NpgsqlConnectionStringBuilder(written).MaxPoolSize, timers.MaxPoolSize);
+
+        // A minimum above a side pool's maximum would refuse to open; idle side connections are not kept.
+        Assert.All(new[] { lookups, timers }, side => Assert.Equal(0, side.MinPoolSize));
+        var origin = new NpgsqlConnectionStringBuilder(written);
+        Assert.All(new[] { lookups, timers }, side =>
+        {
+            Assert.Equal((origin.Host, origin.Port, origin.Database, origin.Username), (side.Host, side.Port, side.Database, side.Username));
+        });
+        Assert.Equal("QueueFlow (timers)", new NpgsqlConnectionStringBuilder(QueueFlow.Persistence.SidePools.For(fixture.ConnectionString, "timers")).ApplicationName);
+    }
+
     private static QueueFlow.Persistence.QueueFlowDbContext CreateDbContext(string connectionString)
     {
         var options = new DbContextOptionsBuilder<QueueFlow.Persistence.QueueFlowDbContext>();
