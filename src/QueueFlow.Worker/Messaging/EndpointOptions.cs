@@ -29,14 +29,14 @@ public sealed class EndpointOptions
     public int PrefetchCount { get; set; } = 64;
 
     /// <summary>
-    /// Job commands applied at once; each holds one database connection while it runs, and a StartJob briefly a second
-    /// (its workflow's lookup). More wait together for their group's read and commit: ops/bench measured 40 to 60 %
-    /// more completions/s at 64 than at 16 (ops/QueueFlow.Bench/RESULTS.md). Not the default: two hosts of 64 in one
-    /// process filled Npgsql's pool of 100 with commands that each waited for a second connection, until the pool's
-    /// timeout. Up to about 45 leaves a process's pool room for every StartJob's lookup.
+    /// Job commands applied at once, as many as are fetched ahead: more wait together for their group's read and commit,
+    /// and ops/bench measured 40 to 60 % more completions/s at 64 than at 16 (ops/QueueFlow.Bench/RESULTS.md). Each holds
+    /// one connection of the process's main pool (Npgsql's Maximum Pool Size, 100 by default) while it runs; what it needs
+    /// on the way (a StartJob's workflow lookup, a timer's hand-over) comes from pools of its own (SidePools), so commands
+    /// beyond the pool's size wait for a connection instead of stalling each other.
     /// </summary>
     [Range(1, 1_000)]
-    public int ConcurrentMessageLimit { get; set; } = 16;
+    public int ConcurrentMessageLimit { get; set; } = 64;
 
     /// <summary>A name on the broker as this deployment has it: <see cref="Prefix"/> first.</summary>
     public string Name(string entity) => Prefix + entity;
