@@ -70,5 +70,18 @@ public sealed class When_handlers_hold_every_pooled_connection : IAsyncLifetime
             return await db.Jobs.CountAsync(j => ids.Contains(j.CorrelationId) && j.Status == JobStatus.Running);
         }, n => n == Jobs, $"all {Jobs} jobs to start", TimeSpan.FromSeconds(45));
         Assert.Equal(Jobs, running);
+
+        // What an operator sees in pg_stat_activity: the lookups' and the timers' sessions apart, by name.
+        var database = new NpgsqlConnectionStringBuilder(_connectionString).Database;
+        await using var session = new NpgsqlConnection(_connectionString);
+        await session.OpenAsync();
+        await using var names = new NpgsqlCommand("SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = @database", session);
+        names.Parameters.AddWithValue("database", database!);
+        var seen = new List<string>();
+        await using (var reader = await names.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                seen.Add(reader.GetString(0));
+        Assert.Contains("QueueFlow (workflow lookups)", seen);
+        Assert.Contains("QueueFlow (timers)", seen);
     }
 }
