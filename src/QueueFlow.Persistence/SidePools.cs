@@ -17,7 +17,8 @@ public static class SidePools
 
     /// <summary>
     /// <paramref name="connectionString"/> as a pool of its own named <paramref name="purpose"/>, with at most
-    /// <paramref name="maxConnections"/> connections when given (else what the string says), and none kept open idle.
+    /// <paramref name="maxConnections"/> connections when given (else what the string says) and no minimum kept open:
+    /// a side pool opens what it is asked for, and a caller's Minimum Pool Size above its maximum would refuse to open.
     /// </summary>
     public static string For(string connectionString, string purpose, int? maxConnections = null)
     {
