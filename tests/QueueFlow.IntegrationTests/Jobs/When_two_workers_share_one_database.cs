@@ -38,7 +38,15 @@ public sealed class When_two_workers_share_one_database(QueueFlowFixture fixture
         var jobIds = Enumerable.Range(0, Jobs).Select(_ => NewId.NextGuid()).ToList();
         await Task.WhenAll(jobIds.Select(id => bus.Publish(new StartJob { JobId = id, Workflow = name })));
 
-        await Eventually.Until(() => CountAsync(name, JobStatus.Completed), n => n == Jobs, $"{Jobs} jobs to complete", TimeSpan.FromMinutes(3));
+        try
+        {
+            await Eventually.Until(() => CountAsync(name, JobStatus.Completed), n => n == Jobs, $"{Jobs} jobs to complete", TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException stalled)
+        {
+            // A stall across two instances is a wait between sessions: say which ones wait, on what, for the next reader.
+            throw new TimeoutException($"{stalled.Message}\n{await SessionsAsync()}", stalled);
+        }
 
         Assert.Equal(Jobs * TasksPerJob, dispatched.Count);
         Assert.All(dispatched.Values, n => Assert.Equal(1, n));
@@ -53,6 +61,25 @@ public sealed class When_two_workers_share_one_database(QueueFlowFixture fixture
         Assert.Equal(Jobs * TasksPerJob, await db.JobTasks.CountAsync(t => ids.Contains(t.JobId) && t.Status == TaskRunStatus.Completed && t.Attempt == 1));
         Assert.Equal(Jobs * TasksPerJob, await db.JobHistory.CountAsync(h => ids.Contains(h.JobId) && h.Kind == "TaskCompleted"));
         Assert.Equal(0, await db.JobHistory.CountAsync(h => ids.Contains(h.JobId) && h.Kind == "CommandRejected"));
+    }
+
+    /// <summary>Every session of the test database that is not idle: its state, what it waits on, for how long, and its statement.</summary>
+    static async Task<string> SessionsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestSettings.ConnectionString);
+        await connection.OpenAsync();
+        await using var sessions = new Npgsql.NpgsqlCommand("""
+            SELECT pid, application_name, state, coalesce(wait_event_type || ':' || wait_event, '-'),
+                   coalesce(round(extract(epoch FROM now() - state_change))::text, '?'), left(query, 120)
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+            ORDER BY state_change
+            """, connection);
+        var lines = new List<string> { "sessions not idle (pid, application, state, wait, seconds in state, statement):" };
+        await using var reader = await sessions.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            lines.Add($"  {reader.GetInt32(0)} '{reader.GetString(1)}' {reader.GetString(2)} {reader.GetString(3)} {reader.GetString(4)}s {reader.GetString(5)}");
+        return string.Join('\n', lines);
     }
 
     async Task<int> CountAsync(string workflow, JobStatus status)
