@@ -28,10 +28,7 @@ internal sealed record BenchOptions
     /// <summary>The jobs endpoint's prefetch (EndpointOptions.PrefetchCount), mirrored by the RabbitMQ ceiling's consumer.</summary>
     public const ushort Prefetch = 64;
 
-    /// <summary>
-    /// Concurrent clients of the PostgreSQL ceiling and stand-in handlers of the step floor: the worker's
-    /// ConcurrentMessageLimit until it became 64 (2026-12-08), kept at 16 so that ceilings and floors compare across sittings.
-    /// </summary>
+    /// <summary>Concurrent clients of the PostgreSQL ceiling and stand-in handlers of the step floor: the worker's default ConcurrentMessageLimit.</summary>
     public const int PostgresClients = 16;
 
     /// <summary>Outstanding publisher confirms allowed in the RabbitMQ ceiling (RabbitMQ.Client's own default limit).</summary>
