@@ -44,8 +44,18 @@ public sealed class When_two_workers_share_one_database(QueueFlowFixture fixture
         }
         catch (TimeoutException stalled)
         {
-            // A stall across two instances is a wait between sessions: say which ones wait, on what, for the next reader.
-            throw new TimeoutException($"{stalled.Message}\n{await SessionsAsync()}", stalled);
+            // For the next reader of a stall: where the unfinished jobs stand, what was dead-lettered, which sessions wait on what.
+            string diagnosis;
+            try
+            {
+                diagnosis = await DiagnosisAsync(jobIds);
+            }
+            catch (Exception failed) when (failed is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                diagnosis = $"(no diagnosis: {failed.Message})";
+            }
+
+            throw new TimeoutException($"{stalled.Message}\n{diagnosis}", stalled);
         }
 
         Assert.Equal(Jobs * TasksPerJob, dispatched.Count);
@@ -63,22 +73,42 @@ public sealed class When_two_workers_share_one_database(QueueFlowFixture fixture
         Assert.Equal(0, await db.JobHistory.CountAsync(h => ids.Contains(h.JobId) && h.Kind == "CommandRejected"));
     }
 
-    /// <summary>Every session of the test database that is not idle: its state, what it waits on, for how long, and its statement.</summary>
-    static async Task<string> SessionsAsync()
+    /// <summary>
+    /// The test's jobs by status and current task status, its dead letters by type and reason, and every session of the
+    /// test database that is not idle: its state, what it waits on, for how long, and its statement.
+    /// </summary>
+    static async Task<string> DiagnosisAsync(IReadOnlyList<Guid> jobIds)
     {
         await using var connection = new Npgsql.NpgsqlConnection(TestSettings.ConnectionString);
         await connection.OpenAsync();
-        await using var sessions = new Npgsql.NpgsqlCommand("""
+        var ids = jobIds.ToArray();
+        var lines = new List<string>();
+        async Task ListAsync(string title, string sql)
+        {
+            lines.Add(title);
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            if (sql.Contains("@ids", StringComparison.Ordinal))
+                command.Parameters.AddWithValue("ids", ids);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                lines.Add("  " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "-" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        await ListAsync("jobs never started:", "SELECT cardinality(@ids) - count(*) FROM queueflow.jobs WHERE id = ANY(@ids)");
+        await ListAsync("jobs (status, tasks Running, tasks Pending, count):", """
+            SELECT j.status, count(*) FILTER (WHERE t.status = 'Running'), count(*) FILTER (WHERE t.status = 'Pending'), count(DISTINCT j.id)
+            FROM queueflow.jobs AS j JOIN queueflow.job_tasks AS t ON t.job_id = j.id WHERE j.id = ANY(@ids) GROUP BY j.status
+            """);
+        await ListAsync("dead letters (message type, reason, count):", """
+            SELECT message_type, left(reason, 200), count(*) FROM queueflow.dead_letters WHERE job_id = ANY(@ids) GROUP BY 1, 2
+            """);
+        await ListAsync("sessions not idle (pid, application, state, wait, seconds in state, statement):", """
             SELECT pid, application_name, state, coalesce(wait_event_type || ':' || wait_event, '-'),
                    coalesce(round(extract(epoch FROM now() - state_change))::text, '?'), left(query, 120)
             FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
             ORDER BY state_change
-            """, connection);
-        var lines = new List<string> { "sessions not idle (pid, application, state, wait, seconds in state, statement):" };
-        await using var reader = await sessions.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            lines.Add($"  {reader.GetInt32(0)} '{reader.GetString(1)}' {reader.GetString(2)} {reader.GetString(3)} {reader.GetString(4)}s {reader.GetString(5)}");
+            """);
         return string.Join('\n', lines);
     }
 
